@@ -1,0 +1,3 @@
+from cv_site.cli import main
+
+raise SystemExit(main())

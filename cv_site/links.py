@@ -1,0 +1,89 @@
+"""The one table of link kinds: profile links (email, Scholar, GitHub...) and paper links (PDF,
+arXiv, DOI, code...). Templates render every link through one macro that reads this table.
+
+`url` turns what the author wrote (an id, a handle or a full URL) into the address; a value that is
+already an absolute URL is used as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+_ABSOLUTE = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkKind:
+    name: str  # the key used in the data
+    label: str  # the visible / accessible text
+    icon: str  # id of the SVG symbol in templates/icons.svg.j2
+    pattern: str = "{}"  # how an id becomes a URL
+
+    def url(self, value: str) -> str:
+        value = value.strip()
+        if _ABSOLUTE.match(value):
+            return value
+        return self.pattern.format(value)
+
+
+_KINDS = [
+    # profile links
+    LinkKind("email", "Email", "email", "mailto:{}"),
+    LinkKind("homepage", "Homepage", "globe"),
+    LinkKind("scholar", "Google Scholar", "scholar", "https://scholar.google.com/citations?user={}"),
+    LinkKind("github", "GitHub", "github", "https://github.com/{}"),
+    LinkKind("gitlab", "GitLab", "code", "https://gitlab.com/{}"),
+    LinkKind("orcid", "ORCID", "orcid", "https://orcid.org/{}"),
+    LinkKind("x", "X (Twitter)", "x", "https://x.com/{}"),
+    LinkKind("bluesky", "Bluesky", "bluesky", "https://bsky.app/profile/{}"),
+    LinkKind("mastodon", "Mastodon", "mastodon"),
+    LinkKind("linkedin", "LinkedIn", "linkedin", "https://www.linkedin.com/in/{}"),
+    LinkKind("dblp", "DBLP", "dblp", "https://dblp.org/pid/{}.html"),
+    LinkKind("semantic_scholar", "Semantic Scholar", "book", "https://www.semanticscholar.org/author/{}"),
+    LinkKind("researchgate", "ResearchGate", "book", "https://www.researchgate.net/profile/{}"),
+    LinkKind("cv", "CV", "file"),
+    # paper links (al-folio's field names)
+    LinkKind("pdf", "PDF", "file"),
+    LinkKind("arxiv", "arXiv", "arxiv", "https://arxiv.org/abs/{}"),
+    LinkKind("doi", "DOI", "doi", "https://doi.org/{}"),
+    LinkKind("html", "Project", "globe"),
+    LinkKind("website", "Website", "globe"),
+    LinkKind("code", "Code", "code"),
+    LinkKind("supp", "Supplement", "file"),
+    LinkKind("slides", "Slides", "slides"),
+    LinkKind("poster", "Poster", "image"),
+    LinkKind("video", "Video", "video"),
+    LinkKind("blog", "Blog", "book"),
+    LinkKind("url", "Link", "link"),
+]
+
+LINK_KINDS: dict[str, LinkKind] = {kind.name: kind for kind in _KINDS}
+
+PROFILE_LINK_KINDS = [
+    "email", "homepage", "scholar", "github", "gitlab", "orcid", "x", "bluesky", "mastodon",
+    "linkedin", "dblp", "semantic_scholar", "researchgate", "cv",
+]
+# In the order the buttons appear under a paper.
+PAPER_LINK_KINDS = ["pdf", "arxiv", "doi", "html", "website", "code", "supp", "slides", "poster", "video", "blog"]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    kind: LinkKind
+    href: str
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+
+def make_link(kind: str, value: str) -> Link:
+    link_kind = LINK_KINDS[kind]
+    return Link(link_kind, link_kind.url(value))
+
+
+def is_safe_url(url: str) -> bool:
+    """True for http(s), mailto and relative URLs; False for javascript:, data: and the like."""
+    return urlsplit(url.strip()).scheme.lower() in ("", "http", "https", "mailto")

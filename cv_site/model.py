@@ -1,0 +1,475 @@
+"""The validated model of a site: settings, the person, CV sections, news and publications.
+
+YAML data is validated by the pydantic models here (unknown keys are errors; the JSON Schema for
+editors is generated from them). Publications come from BibTeX and are plain dataclasses built by
+`bibtex.py`, which is much faster than validating thousands of entries field by field.
+Derived values (sorted lists, display strings, name variants) live here so templates stay simple.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import groupby
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    create_model,
+    field_validator,
+    model_validator,
+)
+
+from cv_site.dates import DateError, DateRange, PartialDate, parse_date, parse_range
+from cv_site.errors import Problem
+from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, Link, is_safe_url, make_link
+
+
+# --- field types -------------------------------------------------------------------------------
+
+
+def _to_range(value: object) -> DateRange:
+    if isinstance(value, DateRange):
+        return value
+    try:
+        return parse_range(value)
+    except DateError as error:
+        raise ValueError(str(error)) from None
+
+
+def _to_date(value: object) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    try:
+        return parse_date(value)
+    except DateError as error:
+        raise ValueError(str(error)) from None
+
+
+Dates = Annotated[
+    DateRange,
+    PlainValidator(_to_range),
+    PlainSerializer(str),
+    WithJsonSchema(
+        {
+            "type": ["string", "integer"],
+            "description": "A date or range as in a CV: 2020, 2020.9, 2020-09-01, 2017 - 2020, 2023.6 - Now, 2020.9 -",
+            "examples": ["2020.9 -", "2017 - 2020", "2023.6 - Now", 2018],
+        }
+    ),
+]
+Date = Annotated[
+    PartialDate,
+    PlainValidator(_to_date),
+    PlainSerializer(str),
+    WithJsonSchema(
+        {
+            "type": ["string", "integer"],
+            "description": "A date: 2024, 2024.2, 2024-02-27 or Feb 2024",
+            "examples": ["2024-02-27", "2024.2"],
+        }
+    ),
+]
+Markdown = Annotated[str, Field(description="Markdown text (inline or block)")]
+HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors; values are stripped; instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _check_url(value: str | None) -> str | None:
+    if value is not None and not is_safe_url(value):
+        raise ValueError("only http(s), mailto and relative links are allowed")
+    return value
+
+
+# --- settings (data/site.yml) -------------------------------------------------------------------
+
+
+class PdfSettings(StrictModel):
+    enabled: bool = Field(True, description="Write cv.pdf (also: cv-site build --no-pdf)")
+    paper: Literal["a4", "us-letter"] = "a4"
+    pdfa: bool = Field(False, description="Write PDF/A-2b for archiving")
+    sections: list[str] | None = Field(
+        None, description="Section ids to include, in this order (default: every section, in the data's order)"
+    )
+
+
+class Settings(StrictModel):
+    title: str | None = Field(None, description="Site title (default: the person's name)")
+    description: str | None = Field(None, description="One sentence for search engines and link previews")
+    url: str = Field(
+        "",
+        description="Where the site is published, e.g. https://name.github.io/ or https://name.github.io/repo/",
+    )
+    language: str = Field("en", description="BCP 47 language tag of the content")
+    accent_color: str = Field("#1f5fa8", description="The one accent colour, as #rrggbb")
+    allow_html: bool = Field(False, description="Let raw HTML in Markdown through (otherwise it is shown as text)")
+    news_on_home: int = Field(5, ge=0, description="How many news items the home page shows")
+    ongoing_label: str = Field("present", description="Shown for an open-ended date range such as 2020.9 -")
+    pdf: PdfSettings = PdfSettings()
+
+    @field_validator("accent_color")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not HEX_COLOR.match(value):
+            raise ValueError("expected a colour as #rrggbb")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ValueError("expected an absolute http(s) URL such as https://name.github.io/")
+        return value
+
+
+# --- the person (data/cv.yml: person) -----------------------------------------------------------
+
+
+class _ProfileLinksBase(StrictModel):
+    @model_validator(mode="after")
+    def _safe_urls(self) -> "_ProfileLinksBase":
+        for kind, value in self.model_dump(exclude_none=True).items():
+            _check_url(LINK_KINDS[kind].url(value))
+        return self
+
+
+# One optional field per profile link kind, from the link table: unknown kinds are unknown keys.
+ProfileLinks = create_model(
+    "ProfileLinks",
+    __base__=_ProfileLinksBase,
+    **{
+        kind: (str | None, Field(None, description=f"{LINK_KINDS[kind].label}: an id or a full URL"))
+        for kind in PROFILE_LINK_KINDS
+    },
+)
+
+
+class Person(StrictModel):
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(
+        [], description="Other spellings of your name in author lists (e.g. 'Guo, Q.'), to highlight them"
+    )
+    position: str | None = None
+    affiliation: str | None = None
+    affiliation_url: str | None = None
+    email: str | None = None
+    photo: str | None = Field(None, description="Path of a photo inside static/ (e.g. images/me.jpg)")
+    photo_alt: str | None = None
+    bio: Markdown = ""
+    links: ProfileLinks = Field(
+        default_factory=lambda: ProfileLinks(), description="Profile links: an id or a URL for each kind"
+    )
+
+    @property
+    def profile_links(self) -> list[Link]:
+        """Email first, then the links in the order written."""
+        values = self.links.model_dump(exclude_none=True)
+        if self.email:
+            values["email"] = self.email
+        return [make_link(kind, values[kind]) for kind in PROFILE_LINK_KINDS if kind in values]
+
+    @cached_property
+    def name_keys(self) -> frozenset[str]:
+        """Normalised spellings of the name, for matching authors (see `bibtex.owner_matcher`)."""
+        return frozenset(normalise_name(n) for n in [self.name, *self.aliases])
+
+
+def normalise_name(text: str) -> str:
+    """Lower case, no accents, no punctuation: 'Gúo,  Q.' -> 'guo q'."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+# --- CV sections (data/cv.yml: sections) --------------------------------------------------------
+
+
+class EducationEntry(StrictModel):
+    institution: str
+    location: str | None = None
+    date: Dates | None = None
+    degree: str | None = None
+    details: Markdown | None = None
+    highlights: list[Markdown] = []
+
+
+class Project(StrictModel):
+    title: Markdown
+    role: str | None = None
+    date: Dates | None = None
+    highlights: list[Markdown] = []
+
+
+class ExperienceEntry(StrictModel):
+    organization: str
+    location: str | None = None
+    date: Dates | None = None
+    role: str | None = None
+    summary: list[Markdown] = Field([], description="Lines describing the organisation or the role")
+    highlights: list[Markdown] = []
+    projects: list[Project] = []
+
+
+class AwardEntry(StrictModel):
+    title: Markdown
+    note: Markdown | None = None
+    date: Dates | None = None
+
+
+class ListEntry(StrictModel):
+    text: Markdown
+    date: Dates | None = None
+
+
+class ListGroup(StrictModel):
+    title: str
+    items: list[ListEntry]
+
+
+class MapEntry(StrictModel):
+    name: str
+    value: Markdown
+
+
+class _Section(StrictModel):
+    title: str = Field(min_length=1)
+    id: str | None = Field(None, description="Anchor and reference name (default: from the title)")
+    intro: Markdown | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.id or slugify(self.title)
+
+
+class EducationSection(_Section):
+    kind: Literal["education"]
+    entries: list[EducationEntry]
+
+
+class ExperienceSection(_Section):
+    kind: Literal["experience"]
+    entries: list[ExperienceEntry]
+
+
+class AwardsSection(_Section):
+    kind: Literal["awards"]
+    entries: list[AwardEntry]
+
+
+class ListSection(_Section):
+    kind: Literal["list"]
+    entries: list[ListEntry]
+
+
+class NestedListSection(_Section):
+    kind: Literal["nested_list"]
+    entries: list[ListGroup]
+
+
+class MapSection(_Section):
+    kind: Literal["map"]
+    entries: list[MapEntry]
+
+
+class TextSection(_Section):
+    kind: Literal["text"]
+    body: Markdown
+
+
+class PublicationsSection(_Section):
+    kind: Literal["publications"]
+    include: Literal["all", "selected"] | list[str] = Field(
+        "all", description="'all', 'selected' (BibTeX selected = {true}), or a list of BibTeX keys"
+    )
+
+
+Section = Annotated[
+    Union[
+        EducationSection,
+        ExperienceSection,
+        AwardsSection,
+        ListSection,
+        NestedListSection,
+        MapSection,
+        TextSection,
+        PublicationsSection,
+    ],
+    Field(discriminator="kind"),
+]
+SECTION_KINDS = ["education", "experience", "awards", "list", "nested_list", "map", "text", "publications"]
+
+
+class CvFile(StrictModel):
+    """data/cv.yml"""
+
+    person: Person
+    sections: list[Section] = []
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "CvFile":
+        seen: set[str] = set()
+        for section in self.sections:
+            if section.slug in seen:
+                raise ValueError(f"two sections have the id {section.slug!r}; give one an `id:`")
+            seen.add(section.slug)
+        return self
+
+
+class NewsItem(StrictModel):
+    date: Date
+    text: Markdown
+
+
+class NewsFile(StrictModel):
+    """data/news.yml"""
+
+    news: list[NewsItem] = []
+
+
+def slugify(text: str) -> str:
+    text = normalise_name(text)
+    return re.sub(r"\s+", "-", text) or "section"
+
+
+# --- publications (data/*.bib) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    first: str = ""
+    von: str = ""
+    last: str = ""
+    jr: str = ""
+    is_owner: bool = False
+    equal_contribution: bool = False  # marked with * in the BibTeX
+    corresponding: bool = False  # marked with † in the BibTeX
+    is_others: bool = False  # "and others": rendered as "et al."
+
+    @property
+    def display(self) -> str:
+        """'First von Last, Jr.' as it appears in an author list."""
+        if self.is_others:
+            return "et al."
+        name = " ".join(part for part in (self.first, self.von, self.last) if part)
+        return f"{name}, {self.jr}" if self.jr else name
+
+    @property
+    def citation_name(self) -> str:
+        """'von Last, Jr, First' for citation_author and BibTeX."""
+        last = " ".join(part for part in (self.von, self.last) if part)
+        parts = [last] + ([self.jr] if self.jr else []) + ([self.first] if self.first else [])
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    file: str
+    line: int  # 1-based line of the entry's "@"
+
+
+PublicationStatus = Literal["published", "submitted", "preprint", "unpublished"]
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    key: str
+    entry_type: str  # lower case, e.g. "inproceedings"
+    title: str  # Unicode, braces removed, $math$ kept
+    authors: tuple[Author, ...]
+    year: int | None
+    month: int | None
+    day: int | None
+    venue: str  # journal, booktitle, school, institution or publisher: what it appeared in
+    venue_kind: Literal["journal", "conference", "book", "thesis", "report", "other"]
+    status: PublicationStatus
+    fields: dict[str, str]  # every field, decoded to Unicode, keys lower case
+    links: tuple[Link, ...]  # from the link table, in PAPER_LINK_KINDS order
+    bibtex: str  # the entry as BibTeX, custom fields stripped: for display and download
+    source: SourceRef
+    editors: tuple[Author, ...] = ()
+    selected: bool = False
+    abbr: str = ""  # venue badge
+    award: str = ""  # e.g. "Oral"
+    annotation: str = ""
+    abstract: str = ""
+    doi: str = ""
+    arxiv_id: str = ""
+
+    @property
+    def has_equal_contribution(self) -> bool:
+        return any(a.equal_contribution for a in self.authors)
+
+    @property
+    def has_corresponding(self) -> bool:
+        return any(a.corresponding for a in self.authors)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def date(self) -> PartialDate | None:
+        return PartialDate(self.year, self.month, self.day) if self.year else None
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first when sorted in reverse; undated work sorts as newest (it is in progress)."""
+        return (self.year or 9999, self.month or 0, self.day or 0)
+
+
+# --- the whole site ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    settings: Settings
+    person: Person
+    sections: list[Section]
+    news: list[NewsItem]  # newest first
+    publications: list[Publication]  # newest first, as loaded
+    warnings: list[Problem] = field(default_factory=list)
+
+    @cached_property
+    def publications_by_key(self) -> dict[str, Publication]:
+        return {p.key: p for p in self.publications}
+
+    @cached_property
+    def published(self) -> list[Publication]:
+        return [p for p in self.publications if p.is_published]
+
+    @cached_property
+    def unpublished(self) -> list[Publication]:
+        return [p for p in self.publications if not p.is_published]
+
+    @cached_property
+    def selected_publications(self) -> list[Publication]:
+        return [p for p in self.publications if p.selected]
+
+    @cached_property
+    def published_by_year(self) -> list[tuple[int | None, list[Publication]]]:
+        """[(year, papers)], newest year first; papers without a year come last under None."""
+        papers = sorted(self.published, key=lambda p: p.year is None)  # stable: keeps newest first
+        return [(year, list(group)) for year, group in groupby(papers, key=lambda p: p.year)]
+
+    def section_publications(self, section: PublicationsSection) -> list[Publication]:
+        if section.include == "all":
+            return self.publications
+        if section.include == "selected":
+            return self.selected_publications
+        return [self.publications_by_key[key] for key in section.include]
+
+    @property
+    def title(self) -> str:
+        return self.settings.title or self.person.name
