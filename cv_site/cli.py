@@ -1,0 +1,104 @@
+"""The `cv-site` command. User errors print as a list and exit 1; bugs keep their traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from cv_site import __version__
+from cv_site.errors import UserError
+
+EXAMPLES = """\
+examples:
+  cv-site check                      validate data/ and print a summary
+  cv-site build                      write the site and cv.pdf to _site/
+  cv-site build --base-url https://name.github.io/repo/
+  cv-site schema > cv.schema.json    JSON Schema of data/cv.yml for your editor
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except UserError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cv-site",
+        description="Build an academic homepage and a PDF CV from data/*.yml and data/*.bib.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"cv-site {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="validate the data and print a one-line summary; writes nothing")
+    _add_source(check)
+    check.set_defaults(run=_check)
+
+    build = commands.add_parser("build", help="build the site (and cv.pdf) into the output folder")
+    _add_source(build)
+    build.add_argument("--output", type=Path, default=None, metavar="DIR",
+                       help="where to write the site (default: _site in the source folder)")
+    build.add_argument("--base-url", default=None, metavar="URL",
+                       help="where the site will be published, e.g. https://name.github.io/repo/ "
+                            "(default: url in data/site.yml)")
+    build.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip cv.pdf")
+    build.set_defaults(run=_build)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of a data file")
+    schema.add_argument("file", nargs="?", choices=["cv", "site", "news"], default="cv",
+                        help="which file: cv (data/cv.yml, default), site (data/site.yml), news (data/news.yml)")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def _add_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
+                        help="the site's folder, which holds data/ (default: the current folder)")
+
+
+def _check(args: argparse.Namespace) -> int:
+    from cv_site.load import load_site
+
+    started = time.perf_counter()
+    site = load_site(args.source)
+    for warning in site.warnings:
+        print(warning, file=sys.stderr)
+    entries = sum(len(getattr(section, "entries", ())) for section in site.sections)
+    print(
+        f"ok: {len(site.sections)} sections, {entries} entries, {len(site.publications)} publications, "
+        f"{len(site.news)} news, {len(site.warnings)} warnings ({(time.perf_counter() - started) * 1000:.0f} ms)"
+    )
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from cv_site.build import BuildOptions, build
+
+    output = args.output if args.output is not None else args.source / "_site"
+    result = build(BuildOptions(args.source, output, args.base_url, args.pdf))
+    for warning in result.site.warnings:
+        print(warning, file=sys.stderr)
+    print(result.summary())
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from cv_site.model import CvFile, NewsFile, Settings
+
+    model = {"cv": CvFile, "site": Settings, "news": NewsFile}[args.file]
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0

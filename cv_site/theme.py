@@ -1,0 +1,40 @@
+"""Where templates and static files come from: the site's own folders first, then the built-in theme.
+
+The built-in theme is the repository's top-level `templates/` and `static/`; a wheel carries them as
+`cv_site/theme/`. A site's `templates/x.html.j2` replaces the theme's file of the same name and can
+still extend it as `theme/x.html.j2` (the prefix always reaches the built-in theme).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+_PACKAGE = Path(__file__).resolve().parent
+# Installed from a wheel: cv_site/theme/{templates,static}. From a checkout: the repository's top level.
+THEME_DIR = _PACKAGE / "theme" if (_PACKAGE / "theme" / "templates").is_dir() else _PACKAGE.parent
+THEME_TEMPLATES = THEME_DIR / "templates"
+THEME_STATIC = THEME_DIR / "static"
+THEME_PREFIX = "theme"
+
+
+def template_loader(source: Path) -> jinja2.BaseLoader:
+    """Site templates shadow the theme's file by file; `theme/<name>` is always the built-in one."""
+    theme = jinja2.FileSystemLoader(THEME_TEMPLATES)
+    loaders: list[jinja2.BaseLoader] = []
+    site_templates = source / "templates"
+    if site_templates.is_dir() and site_templates.resolve() != THEME_TEMPLATES.resolve():
+        loaders.append(jinja2.FileSystemLoader(site_templates))
+    loaders.append(jinja2.PrefixLoader({THEME_PREFIX: theme}))
+    loaders.append(theme)
+    return jinja2.ChoiceLoader(loaders)
+
+
+def static_dirs(source: Path) -> list[Path]:
+    """Static folders in increasing priority: the theme's, then the site's own."""
+    dirs = [THEME_STATIC]
+    site_static = source / "static"
+    if site_static.is_dir() and site_static.resolve() != THEME_STATIC.resolve():
+        dirs.append(site_static)
+    return dirs
