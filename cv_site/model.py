@@ -172,6 +172,11 @@ class Person(StrictModel):
         default_factory=lambda: ProfileLinks(), description="Profile links: an id or a URL for each kind"
     )
 
+    @field_validator("affiliation_url")
+    @classmethod
+    def _safe_url(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
     @property
     def profile_links(self) -> list[Link]:
         """Email first, then the links in the order written."""

@@ -1,0 +1,241 @@
+"""The catalogue of broken inputs: each case is a small site with one thing wrong and the exact
+report `cv-site check` / `cv-site build` must print. Exit status 1, nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cv_site.cli import main
+
+GOOD_CV = """\
+person:
+  name: Ada Lovelace
+  position: Analyst
+sections:
+  - title: Education
+    kind: education
+    entries:
+      - institution: University of London
+        date: 1835 - 1840
+  - title: Publications
+    kind: publications
+    include: all
+"""
+
+GOOD_BIB = """\
+@article{lovelace1843notes,
+  title = {Notes on the Analytical Engine},
+  author = {Lovelace, Ada},
+  journal = {Scientific Memoirs},
+  year = {1843},
+}
+"""
+
+
+@dataclass
+class Case:
+    name: str
+    files: dict[str, str | bytes]  # path under the site -> content; replaces the good file
+    expected: str  # the exact report on stderr (without the closing count line)
+    status: int = 1
+
+
+CASES = [
+    Case(
+        "yaml syntax error",
+        {"data/cv.yml": "person:\n  name: Ada\n  position: [Analyst\n"},
+        "data/cv.yml:4:1: YAML syntax error: while parsing a flow sequence, expected ',' or ']', but got '<stream end>'\n"
+        "    hint: check the indentation and quote values that contain ': ' or start with a special character",
+    ),
+    Case(
+        "tab indentation",
+        {"data/cv.yml": "person:\n\tname: Ada\n"},
+        "data/cv.yml:2:1: YAML syntax error: while scanning for the next token, found character '\\t' that cannot start any token\n"
+        "    hint: check the indentation and quote values that contain ': ' or start with a special character",
+    ),
+    Case(
+        "unknown key with a suggestion",
+        {"data/cv.yml": GOOD_CV.replace("  position:", "  postion:")},
+        "data/cv.yml:3:3: person.postion: unknown key\n    hint: did you mean 'position'?",
+    ),
+    Case(
+        "unknown key without a close match",
+        {"data/cv.yml": GOOD_CV.replace("  position: Analyst", "  shoe_size: 38")},
+        "data/cv.yml:3:3: person.shoe_size: unknown key\n"
+        "    hint: known keys here: name, aliases, position, affiliation, affiliation_url, email, photo, "
+        "photo_alt, bio, links",
+    ),
+    Case(
+        "wrong type: sections is not a list",
+        {"data/cv.yml": "person:\n  name: Ada\nsections: Education\n"},
+        "data/cv.yml:3:11: sections: expected a list (lines starting with '- ') (got 'Education')",
+    ),
+    Case(
+        "wrong type: a name that is a list",
+        {"data/cv.yml": GOOD_CV.replace("name: Ada Lovelace", "name: [Ada, Lovelace]")},
+        "data/cv.yml:2:9: person.name: expected text (got a list)",
+    ),
+    Case(
+        "bad month in a date",
+        {"data/cv.yml": GOOD_CV.replace("1835 - 1840", '"1835.13"')},
+        "data/cv.yml:9:15: sections[0].entries[0].date: month 13 is not between 1 and 12 (got '1835.13')",
+    ),
+    Case(
+        "date range that ends before it starts",
+        {"data/cv.yml": GOOD_CV.replace("1835 - 1840", "1840 - 1835")},
+        "data/cv.yml:9:15: sections[0].entries[0].date: the range ends (1835) before it starts (1840) (got '1840 - 1835')",
+    ),
+    Case(
+        "not a date",
+        {"data/cv.yml": GOOD_CV.replace("1835 - 1840", "last spring")},
+        "data/cv.yml:9:15: sections[0].entries[0].date: not a date (got 'last spring')",
+    ),
+    Case(
+        "missing required field",
+        {"data/cv.yml": GOOD_CV.replace("  name: Ada Lovelace\n", "")},
+        "data/cv.yml:2:3: person.name: required, but missing\n    hint: add `name:` here",
+    ),
+    Case(
+        "unknown section kind",
+        {"data/cv.yml": GOOD_CV.replace("kind: education", "kind: educaton")},
+        "data/cv.yml:6:11: sections[0].kind: unknown kind (got 'educaton')\n    hint: did you mean 'education'?",
+    ),
+    Case(
+        "section without a kind",
+        {"data/cv.yml": GOOD_CV.replace("    kind: education\n", "")},
+        "data/cv.yml:5:5: sections[0]: every section needs a `kind:`\n"
+        "    hint: add `kind: education`, `kind: list`...",
+    ),
+    Case(
+        "duplicate YAML key",
+        {"data/cv.yml": GOOD_CV.replace("  position: Analyst\n", "  position: Analyst\n  position: Poet\n")},
+        "data/cv.yml:4:3: person.position: duplicate key (first given on line 3)\n    hint: remove one of the two",
+    ),
+    Case(
+        "two sections with the same id",
+        {"data/cv.yml": GOOD_CV.replace("title: Publications", "title: Education")},
+        "data/cv.yml:1:1: two sections have the id 'education'; give one an `id:`",
+    ),
+    Case(
+        "javascript: link",
+        {"data/cv.yml": GOOD_CV.replace("  position: Analyst\n", "  affiliation_url: javascript:alert(1)\n")},
+        "data/cv.yml:3:20: person.affiliation_url: only http(s), mailto and relative links are allowed "
+        "(got 'javascript:alert(1)')",
+    ),
+    Case(
+        "unknown profile link kind",
+        {"data/cv.yml": GOOD_CV.replace("  position: Analyst\n", "  links:\n    scholr: abc\n")},
+        "data/cv.yml:4:5: person.links.scholr: unknown key\n    hint: did you mean 'scholar'?",
+    ),
+    Case(
+        "publications section names a missing BibTeX key",
+        {"data/cv.yml": GOOD_CV.replace("include: all", "include: [lovelace1843note]")},
+        "data/cv.yml:12:15: sections[1].include[0]: no BibTeX entry has this key (got 'lovelace1843note')\n"
+        "    hint: did you mean 'lovelace1843notes'?",
+    ),
+    Case(
+        "cv.yml missing",
+        {"data/cv.yml": None},
+        "data/cv.yml: file not found: every site needs data/cv.yml\n"
+        "    hint: run cv-site in the folder that holds data/, or pass --source DIR",
+    ),
+    Case(
+        "cv.yml is not UTF-8",
+        {"data/cv.yml": GOOD_CV.replace("Ada Lovelace", "Ada L\xf6velace").encode("latin-1")},
+        "data/cv.yml:2:14: not UTF-8: byte 0xf6 at offset 21 cannot be decoded\n"
+        "    hint: save the file as UTF-8 (most editors: 'Save with encoding')",
+    ),
+    Case(
+        "settings: colour and number",
+        {"data/site.yml": "accent_color: blue\nnews_on_home: -1\n"},
+        "data/site.yml:1:15: accent_color: expected a colour as #rrggbb (got 'blue')\n"
+        "data/site.yml:2:15: news_on_home: input should be greater than or equal to 0 (got -1)",
+    ),
+    Case(
+        "settings: unknown pdf section id",
+        {"data/site.yml": "pdf:\n  sections: [education, talks]\n"},
+        "data/site.yml:2:25: pdf.sections[1]: no section in data/cv.yml has this id (got 'talks')\n"
+        "    hint: known ids: education, publications",
+    ),
+    Case(
+        "settings: a paper size that does not exist",
+        {"data/site.yml": "pdf:\n  paper: a3\n"},
+        "data/site.yml:2:10: pdf.paper: expected 'a4' or 'us-letter' (got 'a3')",
+    ),
+    Case(
+        "news: bad date",
+        {"data/news.yml": "news:\n  - date: 2024-02-30\n    text: Paper accepted.\n"},
+        "data/news.yml:2:11: news[0].date: day 30 does not exist in 2024-02 (got '2024-02-30')",
+    ),
+    Case(
+        "news: text missing",
+        {"data/news.yml": "news:\n  - date: 2024.2\n"},
+        "data/news.yml:2:5: news[0].text: required, but missing\n    hint: add `text:` here",
+    ),
+]
+
+
+def write_site(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    defaults: dict[str, str | bytes | None] = {"data/cv.yml": GOOD_CV, "data/publications.bib": GOOD_BIB}
+    for relative, content in {**defaults, **files}.items():
+        if content is None:
+            continue
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def in_site(tmp_path, monkeypatch):
+    """Run the command from inside the site folder, so paths print as data/cv.yml."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_check_reports_exactly(case: Case, in_site: Path, capsys):
+    write_site(in_site, case.files)
+    status = main(["check"])
+    captured = capsys.readouterr()
+    report, _, count_line = captured.err.rstrip("\n").rpartition("\n")
+    assert report == case.expected
+    assert count_line.endswith("found; nothing was written.")
+    assert status == case.status
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize("case", CASES[:3], ids=[c.name for c in CASES[:3]])
+def test_build_writes_nothing_on_bad_data(case: Case, in_site: Path, capsys):
+    write_site(in_site, case.files)
+    assert main(["build", "--no-pdf"]) == 1
+    assert not (in_site / "_site").exists()
+
+
+def test_every_problem_is_reported_at_once(in_site: Path, capsys):
+    broken = GOOD_CV.replace("position:", "postion:").replace("1835 - 1840", "never")
+    write_site(in_site, {"data/cv.yml": broken, "data/site.yml": "accent_color: red\n"})
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "person.postion: unknown key" in err
+    assert "sections[0].entries[0].date: not a date" in err
+    assert "accent_color: expected a colour" in err
+    assert err.rstrip().endswith("3 errors found; nothing was written.")
+
+
+def test_no_traceback_in_a_real_process(tmp_path):
+    write_site(tmp_path, {"data/cv.yml": GOOD_CV.replace("kind: education", "kind: educaton")})
+    result = subprocess.run([sys.executable, "-m", "cv_site", "check"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "sections[0].kind: unknown kind (got 'educaton')" in result.stderr
