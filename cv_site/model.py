@@ -103,6 +103,21 @@ class PdfSettings(StrictModel):
     sections: list[str] | None = Field(
         None, description="Section ids to include, in this order (default: every section, in the data's order)"
     )
+    titles: dict[str, str] = Field(
+        {}, description="Section titles for the PDF by section id, e.g. {research: Research Internships}"
+    )
+    include_news: bool = Field(False, description="Put the news first in the PDF, as a section titled News")
+    news_items: int | None = Field(None, ge=1, description="How many news items the PDF shows (default: all)")
+    font_size: float = Field(10.5, ge=7, le=14, description="Body text size in points")
+    fonts: list[str] = Field(
+        [], description="Font families to try after the bundled Libertinus Serif, e.g. [Noto Serif SC] for Chinese"
+    )
+    font_paths: list[str] = Field(
+        [], description="Font files or folders (relative to the site folder) that hold the `fonts`"
+    )
+    keywords: list[str] | None = Field(
+        None, description="PDF keywords (default: curriculum vitae, CV, your name, position and affiliation)"
+    )
 
 
 class Settings(StrictModel):
