@@ -59,11 +59,12 @@ class Builder:
         site = load_site(self.options.source)
         timings["load"] = time.perf_counter() - started
 
+        has_pdf = self.options.pdf and site.settings.pdf.enabled
         started = time.perf_counter()
-        files = self.renderer.render(site, base_url=self.options.base_url)
+        files = self.renderer.render(site, base_url=self.options.base_url, has_pdf=has_pdf)
         timings["render"] = time.perf_counter() - started
 
-        if self.options.pdf and site.settings.pdf.enabled:
+        if has_pdf:
             from cv_site.pdf import render_pdf
 
             started = time.perf_counter()

@@ -1,0 +1,115 @@
+"""Markdown for the text fields of the data (bio, news, CV entries, intros), as safe HTML.
+
+Two variants, both Jinja filters: `markdown` (block: paragraphs, lists) and `markdown_inline`
+(one paragraph without its `<p>`, for a line inside a list item or a table cell; text of more than
+one block keeps its blocks, so templates put it in elements that accept flow content).
+
+Raw HTML in the text is shown as text unless the settings allow it; links and images whose scheme is
+not http(s), mailto or relative (`javascript:`, `data:`) lose their target and become plain text.
+Results are cached by text: the same bio renders once per process, not once per page.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup, escape
+
+from cv_site.links import is_safe_url
+
+# Text with none of these characters (and no list or heading marker at its start) is plain text:
+# Markdown would only escape it, so we skip the parser. Most CV lines take this path.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!#|~=\n]|^\s*(?:[-+>]|\d+[.)])\s")
+
+
+class _SafeLinks(Treeprocessor):
+    """`<a href="javascript:...">x</a>` -> `<span>x</span>`; unsafe image sources are dropped."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a" and not is_safe_url(element.get("href", "")):
+                element.tag = "span"
+                element.attrib.clear()
+            elif element.tag == "img" and not is_safe_url(element.get("src", "")):
+                element.tag = "span"
+                element.text = element.get("alt", "")
+                element.attrib.clear()
+
+
+class _NoRawHtml(Extension):
+    """Raw HTML is text: `<script>` is shown as `&lt;script&gt;`, never passed through."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+class _SafeLinksExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+
+
+class MarkdownRenderer:
+    """One Markdown parser per setting, reused (creating one costs more than converting a line)."""
+
+    def __init__(self, allow_html: bool = False):
+        extensions: list[Extension | str] = [_SafeLinksExtension(), "sane_lists"]
+        if not allow_html:
+            extensions.append(_NoRawHtml())
+        self._md = markdown.Markdown(extensions=extensions, output_format="html")
+        self._block: dict[str, Markup] = {}
+        self._inline: dict[str, Markup] = {}
+
+    def _convert(self, text: str) -> str:
+        self._md.reset()
+        return self._md.convert(text)
+
+    def block(self, text: str | None) -> Markup:
+        """Paragraphs, lists and the like."""
+        if not text:
+            return Markup("")
+        cached = self._block.get(text)
+        if cached is None:
+            stripped = text.strip()
+            if _MARKDOWN_SYNTAX.search(stripped) is None:
+                cached = Markup("<p>") + escape(stripped) + Markup("</p>")
+            else:
+                cached = Markup(self._convert(text))
+            self._block[text] = cached
+        return cached
+
+    def inline(self, text: str | None) -> Markup:
+        """One paragraph without its `<p>`; several blocks are kept as blocks."""
+        if not text:
+            return Markup("")
+        cached = self._inline.get(text)
+        if cached is None:
+            stripped = text.strip()
+            if _MARKDOWN_SYNTAX.search(stripped) is None:
+                cached = escape(stripped)
+            else:
+                html = self._convert(stripped)
+                if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+                    html = html[3:-4]
+                cached = Markup(html)
+            self._inline[text] = cached
+        return cached
+
+    def plain(self, text: str | None) -> str:
+        """The text without markup, for `<meta>` descriptions, titles and JSON-LD."""
+        if not text:
+            return ""
+        html = str(self.inline(text))
+        return " ".join(_unescape(_TAG.sub("", html)).split())
+
+
+_TAG = re.compile(r"<[^>]+>")
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#34;": '"', "&#39;": "'", "&amp;": "&"}
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"&(?:lt|gt|quot|amp|#34|#39);", lambda m: _ENTITIES[m.group(0)], text)

@@ -1,0 +1,534 @@
+"""Render stage: the validated model -> {output path: bytes}. Pure: it reads templates and static
+files (through the theme's loader and folders) and nothing else; it writes nothing.
+
+Pages (output path -> URL path under the base):
+
+    index.html                       home: person, bio, links, news, selected papers
+    news/index.html                  all news (only when the home page cannot show them all)
+    publications/index.html          every paper, by year; preprints apart
+    publications/<slug>/index.html   one page per paper, with Google Scholar tags, + <slug>.bib
+    cv/index.html                    the whole CV
+    404.html, sitemap.xml, robots.txt, feed.xml, publications.bib, .nojekyll, static files
+
+Every internal link is `base_path + path`, so the site works as a user site (`/`) and as a project
+site (`/repo/`); canonical, Open Graph, sitemap and feed use the absolute URL when one is known.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import json
+import os
+import re
+import struct
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from cv_site.dates import DateRange, PartialDate
+from cv_site.errors import Problem, UserError
+from cv_site.links import is_safe_url
+from cv_site.markup import MarkdownRenderer
+from cv_site.model import Publication, SiteModel
+from cv_site.theme import THEME_DIR, static_dirs, template_loader
+
+VENUE_KIND_LABELS = {
+    "journal": "Journal",
+    "conference": "Conference",
+    "book": "Book",
+    "thesis": "Thesis",
+    "report": "Report",
+    "other": "Other",
+}
+STATUS_LABELS = {"submitted": "Under review", "preprint": "Preprint", "unpublished": "Unpublished"}
+# The CSS colours the accent must stand out from (keep in sync with static/assets/style.css).
+LIGHT_BACKGROUNDS = ("#fdfdfc", "#f3f4f6")
+DARK_BACKGROUNDS = ("#16181d", "#1f2228")
+MIN_CONTRAST = 4.7  # WCAG AA is 4.5; a little margin for anti-aliasing
+
+
+# --- small pure helpers (tested one by one) ------------------------------------------------------
+
+
+def base_parts(base_url: str) -> tuple[str, str]:
+    """('https://host/repo/', '/repo/') from any of 'https://host/repo', '/repo', ''."""
+    base_url = (base_url or "").strip()
+    split = urlsplit(base_url)
+    path = split.path or "/"
+    if not path.startswith("/"):
+        path = "/" + path
+    if not path.endswith("/"):
+        path += "/"
+    absolute = f"{split.scheme}://{split.netloc}{path}" if split.scheme and split.netloc else ""
+    return absolute, path
+
+
+def paper_slugs(publications: list[Publication]) -> dict[str, str]:
+    """A URL-safe folder name for each BibTeX key, unique even on case-insensitive file systems."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for publication in sorted(publications, key=lambda p: p.key):
+        base = re.sub(r"[^A-Za-z0-9._-]+", "-", publication.key).strip("-.") or "paper"
+        slug, number = base, 2
+        while slug.lower() in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug.lower())
+        slugs[publication.key] = slug
+    return slugs
+
+
+def _rgb(color: str) -> tuple[float, float, float]:
+    color = color.lstrip("#")
+    if len(color) == 3:
+        color = "".join(c * 2 for c in color)
+    return tuple(int(color[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02x}" for c in rgb)
+
+
+def luminance(color: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable_accent(accent: str, backgrounds: tuple[str, ...], minimum: float = MIN_CONTRAST) -> str:
+    """The accent, made darker (on light backgrounds) or lighter (on dark ones) in small steps of
+    HLS lightness until it reaches `minimum` contrast against every background; hue is kept."""
+    dark_background = luminance(backgrounds[0]) < 0.2
+    hue, lightness, saturation = colorsys.rgb_to_hls(*_rgb(accent))
+    color = accent.lower()
+    for _ in range(100):
+        if all(contrast(color, bg) >= minimum for bg in backgrounds):
+            return color
+        lightness = min(lightness + 0.01, 1.0) if dark_background else max(lightness - 0.01, 0.0)
+        color = _hex(colorsys.hls_to_rgb(hue, lightness, saturation))
+    return "#ffffff" if dark_background else "#000000"
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG, GIF, JPEG, WebP or SVG image, from its header; None if unknown."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        return struct.unpack(">II", data[16:24])
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return struct.unpack("<HH", data[6:10])
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        chunk = data[12:16]
+        if chunk == b"VP8X":
+            return 1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(data[27:30], "little")
+        if chunk == b"VP8 ":
+            w, h = struct.unpack("<HH", data[26:30])
+            return w & 0x3FFF, h & 0x3FFF
+        if chunk == b"VP8L":
+            bits = int.from_bytes(data[21:25], "little")
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if data[:2] == b"\xff\xd8":
+        index = 2
+        while index + 9 < len(data):
+            if data[index] != 0xFF:
+                index += 1
+                continue
+            marker = data[index + 1]
+            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+                index += 2
+                continue
+            length = struct.unpack(">H", data[index + 2 : index + 4])[0]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                h, w = struct.unpack(">HH", data[index + 5 : index + 9])
+                return w, h
+            index += 2 + length
+        return None
+    head = data[:2048].decode("utf-8", "replace")
+    if "<svg" in head:
+        tag = head[head.index("<svg") :].split(">", 1)[0]
+        width = re.search(r'\swidth="([\d.]+)(?:px)?"', tag)
+        height = re.search(r'\sheight="([\d.]+)(?:px)?"', tag)
+        if width and height:
+            return round(float(width.group(1))), round(float(height.group(1)))
+        box = re.search(r'viewBox="[\d.\-]+[\s,]+[\d.\-]+[\s,]+([\d.]+)[\s,]+([\d.]+)"', tag)
+        if box:
+            return round(float(box.group(1))), round(float(box.group(2)))
+    return None
+
+
+def json_ld(data: object) -> Markup:
+    """JSON for a `<script type="application/ld+json">`: `<`, `>` and `&` escaped so no text in the
+    data can close the script element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def scholar_date(publication: Publication) -> str:
+    """citation_publication_date: YYYY, or YYYY/M/D when the month (and day) are known."""
+    if publication.year is None:
+        return ""
+    if publication.month is None:
+        return str(publication.year)
+    return f"{publication.year}/{publication.month}/{publication.day or 1}"
+
+
+def iso_date(publication: Publication) -> str:
+    date = publication.date
+    return date.iso if date else ""
+
+
+# --- static files ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _StaticFile:
+    data: bytes
+    stamp: tuple[float, int]
+
+
+class _StaticFiles:
+    """Files under the static folders (site over theme), cached by mtime and size between builds."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, _StaticFile] = {}
+
+    def collect(self, folders: list[Path]) -> dict[str, bytes]:
+        found: dict[str, Path] = {}
+        for folder in folders:  # later folders win
+            for root, dirs, names in os.walk(folder):
+                dirs.sort()
+                for name in sorted(names):
+                    if name.startswith(".") or name.endswith("~"):
+                        continue
+                    path = Path(root) / name
+                    found[path.relative_to(folder).as_posix()] = path
+        return {relative: self._read(path) for relative, path in sorted(found.items())}
+
+    def _read(self, path: Path) -> bytes:
+        stat = path.stat()
+        stamp = (stat.st_mtime, stat.st_size)
+        cached = self._cache.get(path)
+        if cached is None or cached.stamp != stamp:
+            cached = _StaticFile(path.read_bytes(), stamp)
+            self._cache[path] = cached
+        return cached.data
+
+
+# --- the renderer ------------------------------------------------------------------------------
+
+
+class SiteRenderer:
+    """Holds the Jinja environment (templates are compiled once) and renders whole sites."""
+
+    def __init__(self, source: Path):
+        self.source = source
+        self.env = jinja2.Environment(
+            loader=template_loader(source),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            auto_reload=True,
+        )
+        self.env.filters["json_ld"] = json_ld
+        self._static = _StaticFiles()
+        self._markdown: dict[bool, MarkdownRenderer] = {}
+
+    def markdown(self, allow_html: bool) -> MarkdownRenderer:
+        if allow_html not in self._markdown:
+            self._markdown[allow_html] = MarkdownRenderer(allow_html)
+        return self._markdown[allow_html]
+
+    def render(self, site: SiteModel, *, base_url: str | None = None, has_pdf: bool = False) -> dict[str, bytes]:
+        """Every output file of the site. Template errors become a UserError naming file and line."""
+        try:
+            return _Render(self, site, base_url, has_pdf).run()
+        except jinja2.TemplateError as error:
+            raise UserError([template_problem(error)]) from None
+
+
+def template_problem(error: jinja2.TemplateError) -> Problem:
+    """`templates/x.html.j2:12: template error: 'foo' is undefined`."""
+    file, line = "templates", None
+    if isinstance(error, jinja2.TemplateSyntaxError) and (error.filename or error.name):
+        file, line = error.filename or error.name, error.lineno
+    else:
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.filename.endswith(".j2"):
+                file, line = frame.filename, frame.lineno
+                break
+    return Problem(_display(file), line, None, "", f"template error: {error.message or error}",
+                   hint="fix the template (a site's own templates/ shadow the built-in theme's)")
+
+
+def _display(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        try:
+            return "theme/" + str(Path(path).resolve().relative_to(THEME_DIR.resolve()))
+        except ValueError:
+            return path
+
+
+class _Render:
+    """One rendering of one site (the state of a single `render` call)."""
+
+    def __init__(self, renderer: SiteRenderer, site: SiteModel, base_url: str | None, has_pdf: bool):
+        self.env = renderer.env
+        self.renderer = renderer
+        self.site = site
+        self.has_pdf = has_pdf
+        self.site_url, self.base_path = base_parts(base_url if base_url is not None else site.settings.url)
+        self.md = renderer.markdown(site.settings.allow_html)
+        self.files: dict[str, bytes] = {}
+        self.slugs = paper_slugs(site.publications)
+        self.static = renderer._static.collect(static_dirs(renderer.source))
+        self.sitemap: list[str] = []
+
+    # URLs
+    def url(self, path: str = "") -> str:
+        """An internal link: the base path + a path relative to the site root."""
+        return self.base_path + path.lstrip("/")
+
+    def abs_url(self, path: str = "") -> str:
+        """The absolute URL of a page, or "" when the site's URL is unknown."""
+        return self.site_url + path.lstrip("/") if self.site_url else ""
+
+    def href(self, target: str) -> str:
+        """A link from the data: absolute URLs as they are, relative ones under the base path."""
+        if urlsplit(target).scheme or target.startswith(("#", "//")):
+            return target
+        return self.url(target)
+
+    def asset(self, path: str) -> str:
+        """A static file's URL with a content hash, so browsers may cache it for ever."""
+        data = self.static.get(path)
+        if data is None:
+            raise UserError([Problem("static/" + path, None, None, "", "file not found",
+                                     hint="the theme needs this file; restore it or remove what uses it")])
+        return f"{self.url(path)}?v={hashlib.sha1(data).hexdigest()[:10]}"
+
+    def paper_path(self, publication: Publication) -> str:
+        return f"publications/{self.slugs[publication.key]}/"
+
+    def date_range(self, dates: DateRange | None) -> Markup:
+        if dates is None:
+            return Markup("")
+        out = _time(dates.start)
+        if dates.is_range:
+            end = _time(dates.end) if dates.end else Markup.escape(dates.ongoing_text or self.site.settings.ongoing_label)
+            out = Markup("{} – {}").format(out, end)
+        return out
+
+    # the run
+    def run(self) -> dict[str, bytes]:
+        site = self.site
+        photo = self._photo()
+        self.common = {
+            "site": site,
+            "settings": site.settings,
+            "person": site.person,
+            "site_title": site.title,
+            "has_pdf": self.has_pdf,
+            "photo": photo,
+            "url": self.url,
+            "abs_url": self.abs_url,
+            "href": self.href,
+            "asset": self.asset,
+            "paper_url": lambda p: self.url(self.paper_path(p)),
+            "paper_slug": lambda p: self.slugs[p.key],
+            "date_range": self.date_range,
+            "time": _time,
+            "md": self.md.block,
+            "md_inline": self.md.inline,
+            "plain": self.md.plain,
+            "venue_kind_labels": VENUE_KIND_LABELS,
+            "status_labels": STATUS_LABELS,
+            "accent": readable_accent(site.settings.accent_color, LIGHT_BACKGROUNDS),
+            "accent_dark": readable_accent(site.settings.accent_color, DARK_BACKGROUNDS),
+            "show_news_page": len(site.news) > site.settings.news_on_home,
+            "json_ld": json_ld,
+            "scholar_date": scholar_date,
+            "iso_date": iso_date,
+            "pdf_url": self.pdf_url,
+            "site_url": self.site_url,
+            "feed_id": self.abs_url("feed.xml")
+            or "urn:cv-site:" + hashlib.sha1(site.person.name.encode()).hexdigest(),
+        }
+        description = site.settings.description or self.md.plain(site.person.bio)[:300] or site.title
+        self.page("index.html", "", "index.html.j2", title=site.title, description=description,
+                  og_type="profile", json=self._profile_json(photo, description))
+        if self.common["show_news_page"]:
+            self.page("news/index.html", "news/", "news.html.j2", title=f"News – {site.title}",
+                      description=f"News from {site.title}.")
+        self.page("publications/index.html", "publications/", "publications.html.j2",
+                  title=f"Publications – {site.title}",
+                  description=f"Publications of {site.person.name}, by year, with abstracts, links and BibTeX.")
+        paper_template = self.env.get_template("paper.html.j2")
+        for publication in site.publications:
+            path = self.paper_path(publication)
+            slug = self.slugs[publication.key]
+            self.page(f"{path}index.html", path, paper_template, title=f"{publication.title} – {site.title}",
+                      description=self._paper_description(publication), og_type="article",
+                      paper=publication, json=self._paper_json(publication, path))
+            self.files[f"{path}{slug}.bib"] = publication.bibtex.rstrip("\n").encode() + b"\n"
+        self.page("cv/index.html", "cv/", "cv.html.j2", title=f"CV – {site.title}",
+                  description=f"Curriculum vitae of {site.person.name}.")
+        self.page("404.html", "404.html", "404.html.j2", title=f"Page not found – {site.title}",
+                  description="This page does not exist.", in_sitemap=False)
+
+        self.files["publications.bib"] = (
+            "\n\n".join(p.bibtex.strip("\n") for p in site.publications) + "\n"
+        ).encode()
+        self.files[".nojekyll"] = b""
+        self.text("feed.xml", "feed.xml.j2", updated=self._feed_updated())
+        self.text("robots.txt", "robots.txt.j2")
+        if self.site_url:
+            self.text("sitemap.xml", "sitemap.xml.j2", locations=self.sitemap)
+        for path, data in self.static.items():
+            self.files.setdefault(path, data)
+        return self.files
+
+    def page(self, output: str, path: str, template: str | jinja2.Template, *, title: str, description: str,
+             og_type: str = "website", in_sitemap: bool = True, **extra: object) -> None:
+        if isinstance(template, str):
+            template = self.env.get_template(template)
+        canonical = self.abs_url(path)
+        if in_sitemap and canonical:
+            self.sitemap.append(canonical)
+        context = {
+            **self.common,
+            "page_path": path,
+            "title": title,
+            "description": " ".join(description.split()),
+            "canonical": canonical,
+            "og_type": og_type,
+            "json": None,
+            **extra,
+        }
+        self.files[output] = template.render(context).encode()
+
+    def text(self, output: str, template: str, **extra: object) -> None:
+        self.files[output] = self.env.get_template(template).render({**self.common, **extra}).encode()
+
+    # data for pages
+    def _photo(self) -> dict[str, object] | None:
+        person = self.site.person
+        if not person.photo:
+            return None
+        path = person.photo.lstrip("/")
+        data = self.static.get(path)
+        if data is None:
+            raise UserError([Problem("data/cv.yml", None, None, "person.photo",
+                                     "the photo is not in static/", value=person.photo,
+                                     hint="put the image in static/ (e.g. static/images/me.jpg) and give its path "
+                                          "inside static/")])
+        size = image_size(data)
+        if size is None:
+            raise UserError([Problem("data/cv.yml", None, None, "person.photo",
+                                     "unknown image format (use JPEG, PNG, WebP, GIF or SVG)", value=person.photo)])
+        return {"src": self.url(path), "abs": self.abs_url(path), "width": size[0], "height": size[1],
+                "alt": person.photo_alt or f"Photo of {person.name}"}
+
+    def _profile_json(self, photo: dict[str, object] | None, description: str) -> dict[str, object]:
+        person = self.site.person
+        entity: dict[str, object] = {"@type": "Person", "name": person.name}
+        if self.site_url:
+            entity["url"] = self.site_url
+        if person.position:
+            entity["jobTitle"] = person.position
+        if person.affiliation:
+            org: dict[str, object] = {"@type": "Organization", "name": person.affiliation}
+            if person.affiliation_url:
+                org["url"] = person.affiliation_url
+            entity["affiliation"] = org
+        if person.email:
+            entity["email"] = f"mailto:{person.email}"
+        if photo and photo["abs"]:
+            entity["image"] = photo["abs"]
+        entity["description"] = description
+        same_as = sorted({link.href for link in person.profile_links
+                          if link.kind.name != "email" and link.href.startswith("http")
+                          and link.href.rstrip("/") != self.site_url.rstrip("/")})
+        if same_as:
+            entity["sameAs"] = same_as
+        data: dict[str, object] = {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": entity}
+        if self.site_url:
+            data["url"] = self.site_url
+        return data
+
+    def _paper_description(self, publication: Publication) -> str:
+        if publication.abstract:
+            text = " ".join(publication.abstract.split())
+            return text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
+        authors = ", ".join(a.display for a in publication.authors)
+        parts = [publication.title, authors, publication.venue, str(publication.year or "")]
+        return ". ".join(p for p in parts if p)
+
+    def _paper_json(self, publication: Publication, path: str) -> dict[str, object]:
+        data: dict[str, object] = {
+            "@context": "https://schema.org",
+            "@type": "ScholarlyArticle",
+            "headline": publication.title[:110],
+            "name": publication.title,
+            "author": [{"@type": "Person", "name": a.display} for a in publication.authors if not a.is_others],
+        }
+        if publication.year:
+            data["datePublished"] = iso_date(publication)
+        if publication.venue:
+            kind = "Periodical" if publication.venue_kind == "journal" else "CreativeWork"
+            data["isPartOf"] = {"@type": kind, "name": publication.venue}
+        if publication.abstract:
+            data["abstract"] = " ".join(publication.abstract.split())
+        if self.abs_url(path):
+            data["url"] = self.abs_url(path)
+            data["mainEntityOfPage"] = self.abs_url(path)
+        same_as = [link.href for link in publication.links if link.kind.name in ("doi", "arxiv")]
+        if same_as:
+            data["sameAs"] = same_as
+        identifiers = []
+        if publication.doi:
+            identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": publication.doi})
+        if publication.arxiv_id:
+            identifiers.append({"@type": "PropertyValue", "propertyID": "arXiv", "value": publication.arxiv_id})
+        if identifiers:
+            data["identifier"] = identifiers
+        pdf = self.pdf_url(publication)
+        if pdf:
+            data["encoding"] = {"@type": "MediaObject", "encodingFormat": "application/pdf", "contentUrl": pdf}
+        return data
+
+    def pdf_url(self, publication: Publication) -> str:
+        """The absolute URL of the paper's PDF, or ""."""
+        for link in publication.links:
+            if link.kind.name == "pdf" and is_safe_url(link.href):
+                href = self.href(link.href)
+                if urlsplit(href).scheme:
+                    return href
+                return urljoin(self.site_url, href) if self.site_url else ""
+        return ""
+
+    def _feed_updated(self) -> str:
+        """The newest news date (the feed never carries the time of the build)."""
+        dates = [n.date for n in self.site.news] or [p.date for p in self.site.publications if p.date]
+        if not dates:
+            return "1970-01-01T00:00:00Z"
+        return f"{max(d.as_date() for d in dates).isoformat()}T00:00:00Z"
+
+
+def _time(date: PartialDate | None) -> Markup:
+    if date is None:
+        return Markup("")
+    return Markup('<time datetime="{}">{}</time>').format(date.iso, str(date))
