@@ -108,9 +108,9 @@ class PdfSettings(StrictModel):
     )
     include_news: bool = Field(False, description="Put the news first in the PDF, as a section titled News")
     news_items: int | None = Field(None, ge=1, description="How many news items the PDF shows (default: all)")
-    font_size: float = Field(10.5, ge=7, le=14, description="Body text size in points")
+    font_size: float = Field(10, ge=7, le=14, description="Body text size in points")
     fonts: list[str] = Field(
-        [], description="Font families to try after the bundled Libertinus Serif, e.g. [Noto Serif SC] for Chinese"
+        [], description="Font families to try after the bundled New Computer Modern, e.g. [Noto Serif SC] for Chinese"
     )
     font_paths: list[str] = Field(
         [], description="Font files or folders (relative to the site folder) that hold the `fonts`"

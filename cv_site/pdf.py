@@ -4,8 +4,8 @@ Safety: the Jinja environment finalizes every `{{ value }}` into a Typst string 
 `typst_markup`), so user text is never parsed as Typst markup; inline Markdown becomes Typst calls
 whose text arguments are string literals too.
 
-Reproducibility: only the fonts bundled in the typst wheel (Libertinus Serif, New Computer Modern,
-DejaVu Sans Mono) plus fonts the site configures (`pdf.font_paths`) are used; system fonts are
+Reproducibility: only the fonts bundled in the typst wheel (New Computer Modern for the text, with
+New Computer Modern Math, Libertinus Serif and DejaVu Sans Mono as fallbacks) plus fonts the site configures (`pdf.font_paths`) are used; system fonts are
 ignored. The document date comes from SOURCE_DATE_EPOCH, or is left out (PDF/A needs one: then
 the newest date in the data is used), so the same input gives the same bytes on every machine.
 
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import jinja2
+from pydantic import BaseModel
 
 from cv_site import fonts as _fonts
 from cv_site.dates import DateRange, PartialDate
@@ -40,7 +41,7 @@ from cv_site.theme import template_loader
 from cv_site.typst_markup import Typst, block, inline, literal, plain, string
 
 TEMPLATE = "cv.typ.j2"
-BODY_FONT = "Libertinus Serif"
+BODY_FONT = "New Computer Modern"
 DATA_CV = "data/cv.yml"
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                "October", "November", "December"]
@@ -80,7 +81,8 @@ class PaperView:
     label: str  # right column: "(Oral) CVPR 2020", "Submitted to ECCV 2024"
     highlight: bool
     authors: list[AuthorView]
-    details: str | None  # the full venue, pages, annotation
+    details: list[str]  # the full venue, volume, pages
+    annotation: str
     links: list[Link]
     publication: Publication
 
@@ -107,7 +109,8 @@ def _paper_label(p: Publication) -> str:
     return note if len(note) <= 26 else word
 
 
-def _paper_details(p: Publication, label: str) -> str | None:
+def _paper_details(p: Publication, label: str) -> list[str]:
+    """The full venue, volume and pages (each kept on one line in the PDF)."""
     parts = []
     venue = p.venue
     if venue and venue != label and not (not p.is_published and venue in label):
@@ -115,10 +118,7 @@ def _paper_details(p: Publication, label: str) -> str | None:
     for key, fmt in (("volume", "vol. {}"), ("pages", "pp. {}")):
         if p.fields.get(key):
             parts.append(fmt.format(p.fields[key].replace("--", "–")))
-    text = ", ".join(parts)
-    if p.annotation:
-        text = f"{text}. {p.annotation}" if text else p.annotation
-    return text or None
+    return parts
 
 
 def _paper_view(number: int, p: Publication) -> PaperView:
@@ -129,7 +129,7 @@ def _paper_view(number: int, p: Publication) -> PaperView:
         authors.append(AuthorView(a.display, a.is_owner, mark or None))
     return PaperView(
         number=f"{number}.", title=p.title, label=label, highlight=bool(p.award or p.selected),
-        authors=authors, details=_paper_details(p, label), links=list(p.links), publication=p,
+        authors=authors, details=_paper_details(p, label), annotation=p.annotation, links=list(p.links), publication=p,
     )
 
 
@@ -233,7 +233,7 @@ def template_context(site: SiteModel) -> dict[str, Any]:
         "updated": f"Updated {MONTH_NAMES[date.month - 1]} {date.year}" if date and os.environ.get("SOURCE_DATE_EPOCH") else None,
         "lang": language[0].lower(),
         "region": Typst(f", region: {string(language[1].upper())}") if len(language) > 1 and len(language[1]) == 2 else Typst(""),
-        "fonts": [BODY_FONT, *pdf.fonts],
+        "fonts": [BODY_FONT, *pdf.fonts, "New Computer Modern Math"],
     }
     contacts = [{"href": link.href, "text": _contact_text(link)} for link in person.profile_links
                 if link.kind.name != "cv"]
@@ -423,7 +423,7 @@ def _walk(file: str, key: str, value: Any) -> Iterator[tuple[str, str, str]]:
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             yield from _walk(file, f"{key}[{index}]", item)
-    elif hasattr(value, "model_fields"):
+    elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             if name not in ("kind", "id"):
                 yield from _walk(file, f"{key}.{name}", getattr(value, name))

@@ -103,7 +103,7 @@ def _inline_parts(text: str, allow_html: bool) -> Iterator[Typst]:
 
     def flush() -> Iterator[Typst]:
         if buffer:
-            yield string("".join(buffer))
+            yield from _text_runs("".join(buffer))
             buffer.clear()
 
     pos = 0
@@ -165,6 +165,25 @@ def _inline_parts(text: str, allow_html: bool) -> Iterator[Typst]:
                 buffer.append(token)  # shown as text, like the website without allow_html
         pos = end
     yield from flush()
+
+
+_SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", "0123456789+-=()ni"))
+_SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", "0123456789+-=()"))
+_SCRIPT_RUN = re.compile("([" + "".join(_SUPER) + "]+|[" + "".join(_SUB) + "]+)")
+
+
+def _text_runs(text: str) -> Iterator[Typst]:
+    """A text run as string literals; Unicode super/subscript characters (10⁶, H₂O) become
+    `super(..)`/`sub(..)`, which every text font can draw (many fonts lack the Unicode ones)."""
+    for index, run in enumerate(_SCRIPT_RUN.split(text)):
+        if not run:
+            continue
+        if index % 2 == 0:
+            yield string(run)
+        elif run[0] in _SUPER:
+            yield Typst(f"super({string(''.join(_SUPER[c] for c in run))})")
+        else:
+            yield Typst(f"sub({string(''.join(_SUB[c] for c in run))})")
 
 
 def _parse_link(text: str, start: int) -> tuple[str, str, int] | None:

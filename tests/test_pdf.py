@@ -1,0 +1,343 @@
+"""The PDF CV: content from the model, safety against Typst markup in the data, reproducibility,
+metadata, fonts, and the error messages. Needs poppler-utils (pdftotext, pdfinfo, pdffonts)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cv_site import pdf as pdf_module
+from cv_site.errors import UserError
+from cv_site.links import make_link
+from cv_site.model import (
+    AwardsSection,
+    CvFile,
+    EducationSection,
+    ExperienceSection,
+    NewsFile,
+    Author,
+    Publication,
+    Settings,
+    SiteModel,
+    SourceRef,
+)
+from cv_site.pdf import render_pdf
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+
+REPO = Path(__file__).resolve().parent.parent
+CHECK_PDF = Path("/work/shared/sitecheck/check-pdf")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def pdf_text(data: bytes, tmp_path: Path, name: str = "cv.pdf") -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return run("pdftotext", "-enc", "UTF-8", str(path), "-")
+
+
+def squash(text: str) -> str:
+    """Compare text regardless of line breaks, hyphenation and spacing."""
+    return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", text)
+
+
+def pdfinfo(data: bytes, tmp_path: Path, *options: str) -> str:
+    path = tmp_path / "info.pdf"
+    path.write_bytes(data)
+    return run("pdfinfo", *options, str(path))
+
+
+def publication(key: str, title: str, authors: list[tuple[str, str, bool]], *, year: int | None = 2023,
+                venue: str = "Conference", status: str = "published", **extra) -> Publication:
+    return Publication(
+        key=key, entry_type="inproceedings" if status == "published" else "unpublished", title=title,
+        authors=tuple(Author(first=f, last=l, is_owner=o, equal_contribution=extra.pop(f"eq_{l}", False))
+                      for f, l, o in authors),
+        year=year, month=None, day=None, venue=venue, venue_kind="conference", status=status,  # type: ignore[arg-type]
+        fields=extra.pop("fields", {}), links=tuple(extra.pop("links", ())), bibtex="",
+        source=SourceRef("data/test.bib", 1), **extra,
+    )
+
+
+def make_site(cv: dict, publications: list[Publication] = (), settings: dict | None = None,
+              news: list[dict] | None = None) -> SiteModel:
+    model = CvFile.model_validate(cv)
+    return SiteModel(
+        settings=Settings.model_validate(settings or {}),
+        person=model.person,
+        sections=list(model.sections),
+        news=list(NewsFile.model_validate({"news": news or []}).news),
+        publications=list(publications),
+    )
+
+
+@pytest.fixture
+def small_site() -> SiteModel:
+    cv = {
+        "person": {"name": "Ada Lovelace", "email": "ada@example.org", "position": "Analyst",
+                   "affiliation": "Analytical Society", "links": {"github": "ada"}},
+        "sections": [
+            {"title": "Education", "kind": "education", "entries": [
+                {"institution": "University of London", "location": "London", "date": "1840 - 1842",
+                 "degree": "Mathematics", "details": "with **Augustus De Morgan**"}]},
+            {"title": "Awards", "id": "awards", "kind": "awards", "entries": [
+                {"title": "Royal Medal", "note": "for notes", "date": 1843}]},
+            {"title": "Papers", "id": "papers", "kind": "publications"},
+        ],
+    }
+    papers = [publication("notes", "Notes on the Analytical Engine",
+                          [("Ada", "Lovelace", True), ("Luigi", "Menabrea", False)], year=1843,
+                          venue="Scientific Memoirs", abbr="SM",
+                          links=[make_link("doi", "10.1000/xyz")])]
+    return make_site(cv, papers)
+
+
+# --- the example data ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example():
+    from cv_site.load import load_site
+
+    site = load_site(REPO)
+    data = render_pdf(site, REPO)
+    return site, data
+
+
+def test_example_is_2_to_4_pages_tagged_with_metadata(example, tmp_path):
+    site, data = example
+    info = pdfinfo(data, tmp_path)
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert 2 <= pages <= 4
+    assert re.search(r"^Tagged:\s+yes", info, re.M)
+    assert re.search(rf"^Title:\s+.*{site.person.name}", info, re.M)
+    assert re.search(rf"^Author:\s+{site.person.name}$", info, re.M)
+    assert re.search(r"^Keywords:\s+\S", info, re.M)
+    assert re.search(r"^Page size:.*\(A4\)", info, re.M)
+
+
+def test_example_fonts_are_all_embedded(example, tmp_path):
+    _, data = example
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(data)
+    rows = run("pdffonts", str(path)).splitlines()[2:]
+    assert rows
+    for row in rows:
+        columns = row.split()
+        assert columns[-5] == "yes", row  # emb
+
+
+def test_example_has_every_title_award_and_position_from_the_model(example, tmp_path):
+    site, data = example
+    text = squash(pdf_text(data, tmp_path))
+    expected: list[str] = [site.person.name]
+    for section in site.sections:
+        expected.append(section.title)
+        if section.kind == "publications":
+            for paper in site.section_publications(section):
+                expected.append(paper.title)
+                expected += [a.display for a in paper.authors]
+        for entry in getattr(section, "entries", []):
+            for name in ("institution", "degree", "organization", "role", "title", "note", "text"):
+                value = getattr(entry, name, None)
+                if isinstance(value, str):
+                    expected.append(value)
+            for project in getattr(entry, "projects", []):
+                expected += [project.title, project.role or ""]
+            for item in getattr(entry, "items", []):
+                expected.append(item.text)
+    missing = [value for value in expected if value and squash(value) not in text]
+    assert not missing
+
+
+def test_example_sections_in_data_order(example, tmp_path):
+    site, data = example
+    text = pdf_text(data, tmp_path)
+    positions = [text.find(section.title) for section in site.sections]
+    assert -1 not in positions and positions == sorted(positions)
+
+
+def test_example_links_are_clickable(example, tmp_path):
+    site, data = example
+    urls = pdfinfo(data, tmp_path, "-url")
+    assert f"mailto:{site.person.email}" in urls
+    for paper in site.publications:
+        for link in paper.links:
+            assert link.href in urls
+
+
+def test_example_unpublished_work_is_marked(example, tmp_path):
+    site, data = example
+    text = pdf_text(data, tmp_path)
+    assert "Submitted to ECCV 2024" in text
+    assert "equal contribution" in text
+
+
+@pytest.mark.skipif(not CHECK_PDF.exists(), reason="sitecheck is not available")
+def test_example_passes_check_pdf(example, tmp_path):
+    _, data = example
+    path = tmp_path / "cv.pdf"
+    path.write_bytes(data)
+    result = subprocess.run([str(CHECK_PDF), str(path), str(tmp_path / "out")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_two_builds_are_byte_identical(example, monkeypatch):
+    site, data = example
+    pdf_module._RENDERERS.clear()
+    assert render_pdf(site, REPO) == data
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1712000000")
+    first = render_pdf(site, REPO)
+    pdf_module._RENDERERS.clear()
+    assert render_pdf(site, REPO) == first != data
+
+
+# --- hostile text --------------------------------------------------------------------------------
+
+TYPST_HOSTILE = ["#set page(width: 1cm)", "$x$", "@ref", "<label>", '"quoted"', "// comment",
+                 "http://x.example", "#{1+1}", "[#panic()]", "= heading"]
+PLAIN_HOSTILE = TYPST_HOSTILE + ["*bold*", "_under_", "\\", "back\\slash", "`tick`", "#let x = 1", "/* c */"]
+
+
+def hostile_site(plain: str, markdown: str) -> SiteModel:
+    cv = {
+        "person": {"name": f"Name {plain}", "position": f"Pos {plain}", "affiliation": f"Aff {plain}",
+                   "email": "x@example.org"},
+        "sections": [
+            {"title": f"Edu {plain}", "id": "edu", "kind": "education", "intro": f"Intro {markdown}", "entries": [
+                {"institution": f"Inst {plain}", "location": f"Loc {plain}", "date": 2020,
+                 "degree": f"Deg {plain}", "details": f"Det {markdown}", "highlights": [f"HL {markdown}"]}]},
+            {"title": f"Exp {plain}", "id": "exp", "kind": "experience", "entries": [
+                {"organization": f"Org {plain}", "location": f"Where {plain}", "role": f"Role {plain}",
+                 "summary": [f"Sum {markdown}"], "highlights": [f"EH {markdown}"],
+                 "projects": [{"title": f"Proj {markdown}", "role": f"PR {plain}", "highlights": [f"PH {markdown}"]}]}]},
+            {"title": f"Aw {plain}", "id": "aw", "kind": "awards", "entries": [
+                {"title": f"Award {markdown}", "note": f"Note {markdown}", "date": 2021}]},
+            {"title": f"Li {plain}", "id": "li", "kind": "list", "entries": [{"text": f"Item {markdown}"}]},
+            {"title": f"NL {plain}", "id": "nl", "kind": "nested_list", "entries": [
+                {"title": f"Group {plain}", "items": [{"text": f"Sub {markdown}", "date": 2022}]}]},
+            {"title": f"Map {plain}", "id": "map", "kind": "map", "entries": [
+                {"name": f"Key {plain}", "value": f"Val {markdown}"}]},
+            {"title": f"Txt {plain}", "id": "txt", "kind": "text", "body": f"Body {markdown}\n\n- bullet {markdown}"},
+            {"title": f"Pub {plain}", "id": "pub", "kind": "publications"},
+        ],
+    }
+    papers = [
+        publication("a", f"Title {plain}", [("First", f"Last {plain}", True), ("Other", "Person", False)],
+                    venue=f"Venue {plain}", abbr=f"Abbr {plain}"[:40], annotation=f"Ann {plain}",
+                    award=f"Award {plain}"),
+        publication("b", f"Draft {plain}", [("First", "Last", True)], year=None, venue="", status="submitted",
+                    fields={"note": f"Note {plain}"}),
+    ]
+    return make_site(cv, papers, settings={"pdf": {"include_news": True}},
+                     news=[{"date": "2024-01-02", "text": f"News {markdown}"}])
+
+
+@pytest.mark.parametrize("hostile", PLAIN_HOSTILE)
+def test_hostile_strings_print_literally(hostile, tmp_path):
+    markdown_safe = hostile if hostile in TYPST_HOSTILE else "plain"
+    site = hostile_site(hostile, markdown_safe)
+    data = render_pdf(site, REPO)
+    text = squash(pdf_text(data, tmp_path))
+    expected_plain = ["Name", "Pos", "Aff", "Edu", "Inst", "Loc", "Deg", "Exp", "Org", "Where", "Role", "PR",
+                      "Aw", "Li", "NL", "Group", "Map", "Key", "Txt", "Pub", "Title", "Last", "Venue",
+                      "Ann", "Award", "Draft"]
+    expected_markdown = ["Intro", "Det", "HL", "Sum", "EH", "Proj", "PH", "Note", "Item", "Sub", "Val", "Body",
+                         "bullet", "News"]
+    for word in expected_plain:
+        assert squash(f"{word} {hostile}") in text, word
+    for word in expected_markdown:
+        assert squash(f"{word} {markdown_safe}") in text, word
+    assert re.search(r"^Page size:.*\(A4\)", pdfinfo(data, tmp_path), re.M)
+
+
+def test_markdown_in_data_is_formatted_not_printed(tmp_path):
+    site = hostile_site("plain", "**strong** and *emphasis* and `code` and [a link](https://example.org/x)")
+    data = render_pdf(site, REPO)
+    text = pdf_text(data, tmp_path)
+    assert "strong and emphasis and code and a link" in " ".join(text.split())
+    assert "**" not in text and "](" not in text
+    assert "https://example.org/x" in pdfinfo(data, tmp_path, "-url")
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def test_sections_order_visibility_and_titles(small_site, tmp_path):
+    settings = {"pdf": {"sections": ["awards", "education"], "titles": {"awards": "Prizes"}}}
+    site = make_site({"person": small_site.person.model_dump(exclude_defaults=True),
+                      "sections": [s.model_dump(exclude_defaults=True) | {"kind": s.kind} for s in small_site.sections]},
+                     small_site.publications, settings)
+    text = pdf_text(render_pdf(site, REPO), tmp_path)
+    assert "Prizes" in text and "Awards" not in text
+    assert text.find("Prizes") < text.find("Education")
+    assert "Papers" not in text and "Analytical Engine" not in text
+
+
+def test_owner_bold_and_equal_contribution_legend(tmp_path):
+    papers = [publication("p", "A Paper", [("Zed", "Alpha", False), ("Ada", "Lovelace", True)], eq_Alpha=True)]
+    site = make_site({"person": {"name": "Ada Lovelace"},
+                      "sections": [{"title": "Papers", "kind": "publications"}]}, papers)
+    code, _ = pdf_module.PdfRenderer(REPO).typst_source(site)
+    assert 'strong("Ada Lovelace")' in code
+    assert 'super("*")' in code
+    assert "* equal contribution" in pdf_text(render_pdf(site, REPO), tmp_path)
+
+
+def test_us_letter_and_pdfa(small_site, tmp_path):
+    site = make_site({"person": small_site.person.model_dump(exclude_defaults=True),
+                      "sections": []}, [], {"pdf": {"paper": "us-letter", "pdfa": True}})
+    data = render_pdf(site, REPO)
+    assert "612 x 792" in pdfinfo(data, tmp_path)
+    meta = pdfinfo(data, tmp_path, "-meta")
+    assert "pdfaid:part" in meta and "pdfaid:conformance" in meta
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+def test_missing_glyphs_name_the_field():
+    site = make_site({"person": {"name": "郭秋山 Qiushan Guo"}, "sections": []})
+    with pytest.raises(UserError) as caught:
+        render_pdf(site, REPO)
+    problem = caught.value.problems[0]
+    assert problem.key == "person.name" and "郭" in problem.message and "font_paths" in problem.hint
+
+
+def test_typst_warning_fails_the_build():
+    site = make_site({"person": {"name": "Ada"}, "sections": []}, settings={"pdf": {"fonts": ["No Such Font"]}})
+    with pytest.raises(UserError) as caught:
+        render_pdf(site, REPO)
+    assert "unknown font family" in str(caught.value)
+
+
+def test_typst_error_names_the_template_line(tmp_path, small_site):
+    lines = (REPO / "templates" / "cv.typ.j2").read_text().splitlines()
+    broken = next(i for i, line in enumerate(lines) if line.startswith("#title("))
+    lines[broken] = "#title(" + "#bogus("
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "cv.typ.j2").write_text("\n".join(lines) + "\n")
+    with pytest.raises(UserError) as caught:
+        render_pdf(small_site, tmp_path)
+    problem = caught.value.problems[0]
+    assert problem.file.endswith("cv.typ.j2") and problem.line == broken + 1
+    assert "Typst error" in problem.message
+
+
+def test_jinja_syntax_error_names_the_template_line(tmp_path, small_site):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "cv.typ.j2").write_text("#let a = 1\n{% if %}\n")
+    with pytest.raises(UserError) as caught:
+        render_pdf(small_site, tmp_path)
+    problem = caught.value.problems[0]
+    assert problem.file.endswith("cv.typ.j2") and problem.line == 2
