@@ -205,8 +205,16 @@ def _parse_link(text: str, start: int) -> tuple[str, str, int] | None:
         return None
     if not text.startswith("(", i + 1):
         return None
-    close = text.find(")", i + 2)
-    if close == -1:
+    close, depth = i + 2, 1  # balanced parentheses, as in CommonMark
+    while close < len(text):
+        if text[close] == "(":
+            depth += 1
+        elif text[close] == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        close += 1
+    else:
         return None
     target = text[i + 2 : close].strip()
     url = target.split(" ", 1)[0].strip("<>")

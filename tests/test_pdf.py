@@ -341,3 +341,28 @@ def test_jinja_syntax_error_names_the_template_line(tmp_path, small_site):
         render_pdf(small_site, tmp_path)
     problem = caught.value.problems[0]
     assert problem.file.endswith("cv.typ.j2") and problem.line == 2
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="no DejaVu Sans file to configure as an extra font")
+def test_configured_font_covers_other_scripts(tmp_path):
+    (tmp_path / "fonts").mkdir()
+    shutil.copy(DEJAVU, tmp_path / "fonts" / DEJAVU.name)
+    cv = {"person": {"name": "Ԁԁ Komi"}, "sections": []}
+    with pytest.raises(UserError):
+        render_pdf(make_site(cv), tmp_path)
+    site = make_site(cv, settings={"pdf": {"fonts": ["DejaVu Sans"], "font_paths": ["fonts"]}})
+    data = render_pdf(site, tmp_path)
+    assert "Ԁԁ Komi" in pdf_text(data, tmp_path)
+
+
+def test_build_writes_cv_pdf_unless_no_pdf(tmp_path):
+    from cv_site.build import BuildOptions, build
+
+    with_pdf = build(BuildOptions(source=REPO, output=tmp_path / "a"))
+    assert (tmp_path / "a" / "cv.pdf").read_bytes()[:5] == b"%PDF-"
+    assert with_pdf.files["cv.pdf"] == (tmp_path / "a" / "cv.pdf").read_bytes()
+    build(BuildOptions(source=REPO, output=tmp_path / "b", pdf=False))
+    assert not (tmp_path / "b" / "cv.pdf").exists()
