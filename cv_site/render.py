@@ -174,12 +174,12 @@ def json_ld(data: object) -> Markup:
 
 
 def scholar_date(publication: Publication) -> str:
-    """citation_publication_date: YYYY, or YYYY/M/D when the month (and day) are known."""
+    """citation_publication_date: YYYY/M/D when the day is known, else YYYY (Scholar's two forms)."""
     if publication.year is None:
         return ""
-    if publication.month is None:
-        return str(publication.year)
-    return f"{publication.year}/{publication.month}/{publication.day or 1}"
+    if publication.month and publication.day:
+        return f"{publication.year}/{publication.month}/{publication.day}"
+    return str(publication.year)
 
 
 def iso_date(publication: Publication) -> str:

@@ -1,0 +1,106 @@
+"""Shared fixtures: a small hand-made site model (no files needed), and the --update-golden flag."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cv_site.links import make_link
+from cv_site.model import Author, CvFile, NewsItem, Publication, Settings, SiteModel, SourceRef
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def make_pub(key: str, title: str, year: int | None = 2023, **overrides) -> Publication:
+    """A Publication with sensible defaults; override any field."""
+    authors = overrides.pop("authors", (Author("Ada", "", "Lovelace", is_owner=True), Author("Charles", "", "Babbage")))
+    links = overrides.pop("links", {})
+    fields = dict(
+        key=key,
+        entry_type="inproceedings",
+        title=title,
+        authors=tuple(authors),
+        year=year,
+        month=None,
+        day=None,
+        venue="Proceedings of the Analytical Engine Conference (AEC)",
+        venue_kind="conference",
+        status="published",
+        fields={},
+        links=tuple(make_link(kind, value) for kind, value in links.items()),
+        bibtex=f"@inproceedings{{{key},\n  title = {{{title}}},\n  year = {{{year}}}\n}}\n",
+        source=SourceRef("data/papers.bib", 1),
+    )
+    fields.update(overrides)
+    return Publication(**fields)
+
+
+def small_site(**settings) -> SiteModel:
+    """Two people's worth of CV in a few lines: every section kind, news, three papers."""
+    cv = CvFile.model_validate({
+        "person": {
+            "name": "Ada Lovelace",
+            "aliases": ["Lovelace, A."],
+            "position": "Research Fellow",
+            "affiliation": "Analytical Society",
+            "affiliation_url": "https://example.org/society",
+            "email": "ada@example.org",
+            "bio": "I write *programs* for the [Analytical Engine](https://example.org/engine).",
+            "links": {"github": "ada", "scholar": "ADA123", "orcid": "0000-0002-1825-0097"},
+        },
+        "sections": [
+            {"title": "Education", "kind": "education", "entries": [
+                {"institution": "University of London", "location": "London", "date": "1832 - 1835",
+                 "degree": "Private tuition in mathematics", "details": "with *Augustus De Morgan*",
+                 "highlights": ["Calculus", "Logic"]}]},
+            {"title": "Experience", "kind": "experience", "entries": [
+                {"organization": "Analytical Engine Project", "date": "1842.9 -", "role": "Translator",
+                 "summary": ["Notes on the engine"],
+                 "projects": [{"title": "Note G", "role": "Author", "date": 1843,
+                               "highlights": ["The first published program"]}]}]},
+            {"title": "Awards", "kind": "awards", "entries": [{"title": "Honorary member", "note": "by acclamation", "date": 1840}]},
+            {"title": "Talks", "kind": "list", "entries": [{"text": "On the engine", "date": "1843.7"}]},
+            {"title": "Service", "kind": "nested_list", "entries": [
+                {"title": "Reviewer", "items": [{"text": "Royal Society", "date": "1840 - Now"}]}]},
+            {"title": "Skills", "kind": "map", "entries": [{"name": "Languages", "value": "English, French"}]},
+            {"title": "Research statement", "kind": "text", "body": "Poetical science.\n\nSecond paragraph."},
+            {"title": "Papers", "id": "papers", "kind": "publications", "include": "selected"},
+        ],
+    })
+    publications = [
+        make_pub("lovelace1843notes", "Sketch of the Analytical Engine", 1843, selected=True, abbr="AEC",
+                 award="Oral", month=9, links={"pdf": "papers/notes.pdf", "arxiv": "1843.00001", "code": "https://example.org/code"},
+                 doi="10.1000/notes", arxiv_id="1843.00001", abstract="The engine weaves algebraic patterns.",
+                 authors=(Author("Ada", "", "Lovelace", is_owner=True, equal_contribution=True),
+                          Author("Luigi", "", "Menabrea", equal_contribution=True),
+                          Author("Charles", "", "Babbage", corresponding=True))),
+        make_pub("babbage1837", "On the Mathematical Powers of the Calculating Engine", 1837,
+                 venue="Journal of Engines", venue_kind="journal", entry_type="article"),
+        make_pub("lovelace_draft", "Poetical Science", None, status="submitted", venue="",
+                 fields={"note": "Submitted to the Royal Society"}, entry_type="unpublished"),
+    ]
+    site_settings = Settings.model_validate({"url": "https://ada.example.org/", "description": "Ada's homepage.",
+                                             **settings})
+    return SiteModel(
+        settings=site_settings,
+        person=cv.person,
+        sections=list(cv.sections),
+        news=[NewsItem(date="1843-09-01", text="Notes published in *Taylor's Scientific Memoirs*."),
+              NewsItem(date="1842", text="Started the translation.")],
+        publications=sorted(publications, key=lambda p: p.sort_key, reverse=True),
+    )
+
+
+@pytest.fixture
+def site() -> SiteModel:
+    return small_site()

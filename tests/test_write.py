@@ -1,0 +1,126 @@
+"""The writer: atomic swap, unchanged files kept (same inode and mtime), stale files removed,
+dotfiles kept, nothing outside the output folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cv_site.write import UnsafePathError, WriteStats, write_site
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_first_write_creates_everything(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    stats = write_site({"index.html": b"<p>hi</p>", "a/b/c.txt": b"c"}, out)
+    assert stats == WriteStats(written=2, unchanged=0, removed=0)
+    assert snapshot(out) == {"index.html": b"<p>hi</p>", "a/b/c.txt": b"c"}
+    assert oct(out.stat().st_mode & 0o777) == oct(0o755)
+    assert [p.name for p in tmp_path.iterdir()] == ["_site"]  # no temporary folder left behind
+
+
+def test_unchanged_files_keep_inode_and_mtime(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"same.html": b"same", "changed.html": b"old", "gone.html": b"x", "d/gone.txt": b"y"}, out)
+    past = 1_000_000_000
+    os.utime(out / "same.html", (past, past))
+    before = (out / "same.html").stat()
+
+    stats = write_site({"same.html": b"same", "changed.html": b"new", "added.html": b"+"}, out)
+
+    assert stats == WriteStats(written=2, unchanged=1, removed=2)
+    after = (out / "same.html").stat()
+    assert (after.st_ino, after.st_mtime) == (before.st_ino, past)
+    assert snapshot(out) == {"same.html": b"same", "changed.html": b"new", "added.html": b"+"}
+    assert not (out / "d").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["_site"]
+
+
+def test_same_input_twice_rewrites_nothing(tmp_path: Path) -> None:
+    files = {f"p{i}/index.html": f"page {i}".encode() for i in range(20)}
+    out = tmp_path / "_site"
+    write_site(files, out)
+    assert write_site(files, out) == WriteStats(written=0, unchanged=20, removed=0)
+
+
+def test_dotfiles_of_the_old_output_are_kept(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"1"}, out)
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref")
+    (out / ".htaccess").write_text("x")
+    stats = write_site({"index.html": b"2", ".nojekyll": b""}, out)
+    assert stats.removed == 0
+    assert (out / ".git" / "HEAD").read_text() == "ref"
+    assert (out / ".htaccess").read_text() == "x"
+    assert (out / ".nojekyll").exists()
+
+
+@pytest.mark.parametrize("bad", ["../evil.html", "/etc/passwd", "a/../../b", "a//b", "", "a\\b", "./x"])
+def test_paths_outside_the_output_are_refused(tmp_path: Path, bad: str) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"good"}, out)
+    with pytest.raises(UnsafePathError):
+        write_site({"index.html": b"bad", bad: b"x"}, out)
+    assert snapshot(out) == {"index.html": b"good"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_a_failure_while_writing_leaves_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"good", "other.html": b"o"}, out)
+    (out / ".keep").write_text("k")
+
+    real_open = open
+    calls = {"n": 0}
+
+    def failing_open(path, mode="r", *args, **kwargs):
+        if "w" in mode:
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise OSError("disk full")
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", failing_open)
+    with pytest.raises(OSError, match="disk full"):
+        write_site({"index.html": b"new", "a.html": b"a", "b.html": b"b"}, out)
+    monkeypatch.undo()
+    assert snapshot(out) == {"index.html": b"good", "other.html": b"o", ".keep": b"k"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_a_failed_swap_puts_the_old_site_and_its_dotfiles_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"good"}, out)
+    (out / ".git").mkdir()
+    real_rename = os.rename
+
+    def failing_rename(src, dst):
+        if Path(dst) == out and Path(src).name.startswith(".cv-site-new-"):
+            raise OSError("rename failed")
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", failing_rename)
+    with pytest.raises(OSError, match="rename failed"):
+        write_site({"index.html": b"new"}, out)
+    monkeypatch.undo()
+    assert snapshot(out) == {"index.html": b"good"}
+    assert (out / ".git").is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_output_that_is_a_file_is_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    out.write_text("not a folder")
+    with pytest.raises(NotADirectoryError):
+        write_site({"index.html": b"x"}, out)
+    assert out.read_text() == "not a folder"
