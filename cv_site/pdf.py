@@ -301,7 +301,11 @@ class PdfRenderer:
         except jinja2.TemplateSyntaxError as error:
             raise UserError([Problem(_display(error.filename or TEMPLATE), error.lineno, None, "",
                                      f"template error: {error.message}")]) from None
-        return template.render(template_context(site)), template
+        try:
+            return template.render(template_context(site)), template
+        except jinja2.TemplateError as error:  # e.g. an unknown attribute in a site's own template
+            file, line = _traceback_template_line(error.__traceback__) or (template.filename or TEMPLATE, None)
+            raise UserError([Problem(_display(file), line, None, "", f"template error: {error}")]) from None
 
     def render(self, site: SiteModel) -> bytes:
         import typst
@@ -373,6 +377,19 @@ def locate_in_template(site: SiteModel, template: jinja2.Template, code: str, li
     return (template.filename or TEMPLATE, 0) if template.filename else None
 
 
+def _traceback_template_line(tb: Any) -> tuple[str, int] | None:
+    """The innermost template frame of a traceback: (file, line)."""
+    found = None
+    while tb is not None:
+        owner = tb.tb_frame.f_globals.get("__jinja_template__")
+        if owner is not None:
+            found = (owner.filename or owner.name, owner.get_corresponding_lineno(tb.tb_lineno))
+        elif tb.tb_frame.f_code.co_filename.endswith(".j2"):  # a frame Jinja rewrote to the template
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
 def _innermost_frame(generator: Any) -> Any:
     while getattr(generator, "gi_yieldfrom", None) is not None:
         generator = generator.gi_yieldfrom
@@ -391,8 +408,8 @@ def _template_line(frame: Any) -> tuple[str, int] | None:
 # --- glyph coverage ------------------------------------------------------------------------------
 
 
-def text_fields(site: SiteModel) -> Iterator[tuple[str, str, str]]:
-    """(file, key, text) for every piece of user text the PDF prints."""
+def text_fields(site: SiteModel) -> Iterator[tuple[str, str, str] | tuple[str, str, str, int]]:
+    """(file, key, text[, line]) for every piece of user text the PDF prints."""
     person = site.person
     for key in ("name", "position", "affiliation", "email"):
         value = getattr(person, key)
@@ -412,9 +429,9 @@ def text_fields(site: SiteModel) -> Iterator[tuple[str, str, str]]:
                 for name, value in (("title", p.title), ("venue", p.venue), ("annotation", p.annotation),
                                     ("award", p.award), ("abbr", p.abbr), ("note", p.fields.get("note", ""))):
                     if value:
-                        yield where, f"{p.key}.{name}", value
+                        yield where, f"{p.key}.{name}", value, p.source.line
                 for author in p.authors:
-                    yield where, f"{p.key}.author", author.display
+                    yield where, f"{p.key}.author", author.display, p.source.line
 
 
 def _walk(file: str, key: str, value: Any) -> Iterator[tuple[str, str, str]]:
@@ -435,13 +452,13 @@ def check_glyphs(site: SiteModel, font_paths: Iterable[Path] = ()) -> None:
     """Every character the PDF prints must be in a bundled or configured font (UserError if not)."""
     coverage = _fonts.coverage(tuple(font_paths))
     problems = []
-    for file, key, text in text_fields(site):
-        missing = sorted({c for c in text if ord(c) >= 0x80 and not c.isspace() and ord(c) not in coverage})
+    for file, key, text, *line in text_fields(site):
+        missing = list(dict.fromkeys(c for c in text if ord(c) >= 0x80 and not c.isspace() and ord(c) not in coverage))
         if missing:
             shown = "".join(missing[:12]) + ("…" if len(missing) > 12 else "")
             codes = ", ".join(f"U+{ord(c):04X}" for c in missing[:6])
             problems.append(Problem(
-                file, None, None, key, f"no PDF font has a glyph for {shown!r} ({codes})",
+                file, line[0] if line else None, None, key, f"no PDF font has a glyph for {shown!r} ({codes})",
                 hint="add a font that has them: in data/site.yml, pdf: font_paths: [fonts/NotoSerifSC-Regular.otf]"
                      " and fonts: [Noto Serif SC] (or leave the PDF out with pdf: enabled: false)",
             ))

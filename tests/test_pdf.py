@@ -366,3 +366,21 @@ def test_build_writes_cv_pdf_unless_no_pdf(tmp_path):
     assert with_pdf.files["cv.pdf"] == (tmp_path / "a" / "cv.pdf").read_bytes()
     build(BuildOptions(source=REPO, output=tmp_path / "b", pdf=False))
     assert not (tmp_path / "b" / "cv.pdf").exists()
+
+
+def test_jinja_runtime_error_names_the_template_line(tmp_path, small_site):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "cv.typ.j2").write_text("#let a = 1\n\n{{ person.no_such_field }}\n")
+    with pytest.raises(UserError) as caught:
+        render_pdf(small_site, tmp_path)
+    problem = caught.value.problems[0]
+    assert problem.file.endswith("cv.typ.j2") and problem.line == 3 and "no_such_field" in problem.message
+
+
+def test_missing_glyph_in_a_paper_names_the_entry_and_line():
+    papers = [publication("zh", "关于 Title", [("Ada", "Lovelace", True)])]
+    site = make_site({"person": {"name": "Ada Lovelace"}, "sections": [{"title": "P", "kind": "publications"}]}, papers)
+    with pytest.raises(UserError) as caught:
+        render_pdf(site, REPO)
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line, problem.key) == ("data/test.bib", 1, "zh.title")
