@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -34,11 +33,10 @@ from cv_site.model import (
     PdfSettings,
     Publication,
     PublicationsSection,
-    Section,
     SiteModel,
 )
 from cv_site.theme import template_loader
-from cv_site.typst_markup import Typst, block, inline, literal, plain, string
+from cv_site.typst_markup import Typst, block, inline, literal, string
 
 TEMPLATE = "cv.typ.j2"
 BODY_FONT = "New Computer Modern"
