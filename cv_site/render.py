@@ -308,7 +308,7 @@ class _Render:
 
     def href(self, target: str) -> str:
         """A link from the data: absolute URLs as they are, relative ones under the base path."""
-        if urlsplit(target).scheme or target.startswith(("#", "//")):
+        if target.startswith(("https://", "http://", "mailto:", "#", "//")) or urlsplit(target).scheme:
             return target
         return self.url(target)
 
@@ -367,6 +367,11 @@ class _Render:
             "feed_id": self.abs_url("feed.xml")
             or "urn:cv-site:" + hashlib.sha1(site.person.name.encode()).hexdigest(),
         }
+        # The macros (templates/macros.html.j2) are loaded once per build, not once per page, and
+        # the ones that render a paper remember their output: a paper appears on up to four pages.
+        # Inside macros.html.j2 they call each other through `m` too, to share the memory.
+        self.common["m"] = memo = _MemoMacros(MEMO_MACROS)
+        memo._module = self.env.get_template("macros.html.j2").make_module(self.common)
         description = site.settings.description or self.md.plain(site.person.bio)[:300] or site.title
         self.page("index.html", "", "index.html.j2", title=site.title, description=description,
                   og_type="profile", json=self._profile_json(photo, description))
@@ -526,6 +531,43 @@ class _Render:
         if not dates:
             return "1970-01-01T00:00:00Z"
         return f"{max(d.as_date() for d in dates).isoformat()}T00:00:00Z"
+
+
+MEMO_MACROS = frozenset({"authors", "venue", "links", "paper", "abstract", "bibtex"})
+
+
+class _MemoMacros:
+    """The macro module, with some macros memoised by the identity of their arguments (the model's
+    objects live as long as the build, and the same arguments always give the same HTML)."""
+
+    def __init__(self, memo: frozenset[str]):
+        self._module: object = None  # set once the module is made (it refers to this object)
+        self._memo = memo
+
+    def __getattr__(self, name: str) -> object:
+        macro = getattr(self._module, name)
+        if name in self._memo:
+            macro = _memoise(macro)
+        setattr(self, name, macro)
+        return macro
+
+
+def _memoise(macro):
+    cache: dict[tuple, object] = {}
+    keep: list[object] = []  # keeps arguments alive, so their ids stay unique
+
+    def call(*args, **kwargs):
+        key = tuple(a if isinstance(a, (str, int, bool, type(None))) else id(a) for a in args)
+        if kwargs:
+            key += tuple(sorted((k, v if isinstance(v, (str, int, bool, type(None))) else id(v))
+                                for k, v in kwargs.items()))
+        result = cache.get(key)
+        if result is None:
+            result = cache[key] = macro(*args, **kwargs)
+            keep.append((args, kwargs))
+        return result
+
+    return call
 
 
 def _time(date: PartialDate | None) -> Markup:

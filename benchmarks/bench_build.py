@@ -1,0 +1,89 @@
+"""Time a whole `cv-site build --no-pdf` (a fresh process each time) for 50 / 500 / 5000 papers.
+
+    python benchmarks/bench_build.py [50 500 5000] [--runs 3] [--keep DIR]
+
+Each size gets its own site folder: the example's data/*.yml plus a synthetic data/publications.bib
+(benchmarks/generate_bib.py, deterministic). Two figures per size, best of --runs:
+  fresh   the output folder does not exist (every file written)
+  rebuild the output exists and nothing changed (every file compared, none rewritten)
+Targets (issue 3): 50 papers < 150 ms, 500 < 300 ms, 5000 < 2.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+TARGETS = {50: 0.150, 500: 0.300, 5000: 2.5}
+
+
+def synthetic_bib(count: int) -> str:
+    try:
+        from generate_bib import generate
+    except ImportError:  # a minimal stand-in, should generate_bib.py ever be missing
+        return "\n".join(
+            f"@inproceedings{{paper{i},\n  title = {{Paper number {i}}},\n  author = {{Guo, Qiushan and Luo, Ping}},\n"
+            f"  booktitle = {{Proceedings of CVPR}},\n  year = {{{2000 + i % 25}}},\n  abstract = {{{'word ' * 150}}}\n}}\n"
+            for i in range(count)
+        )
+    return generate(count)
+
+
+def make_site(folder: Path, count: int) -> None:
+    (folder / "data").mkdir(parents=True)
+    for name in ("site.yml", "cv.yml", "news.yml"):
+        shutil.copy(ROOT / "data" / name, folder / "data" / name)
+    (folder / "data" / "publications.bib").write_text(synthetic_bib(count), encoding="utf-8")
+
+
+def timed_build(folder: Path) -> tuple[float, str]:
+    command = [sys.executable, "-m", "cv_site", "build", "--no-pdf", "--source", str(folder),
+               "--output", str(folder / "_site")]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"build failed:\n{done.stdout}{done.stderr}")
+    return elapsed, done.stdout.strip().splitlines()[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[50, 500, 5000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="build the sites in this folder and keep them")
+    args = parser.parse_args()
+
+    base = args.keep or Path(tempfile.mkdtemp(prefix="cv-site-bench-"))
+    print(f"{'papers':>7} {'fresh':>9} {'rebuild':>9} {'target':>8}  summary of the last build")
+    try:
+        for count in args.sizes:
+            folder = base / f"site-{count}"
+            if folder.exists():
+                shutil.rmtree(folder)
+            make_site(folder, count)
+            fresh, rebuild = [], []
+            summary = ""
+            for _ in range(args.runs):
+                shutil.rmtree(folder / "_site", ignore_errors=True)
+                fresh.append(timed_build(folder)[0])
+                seconds, summary = timed_build(folder)
+                rebuild.append(seconds)
+            target = TARGETS.get(count)
+            verdict = "" if target is None else ("ok" if min(fresh) < target else "SLOW")
+            print(f"{count:>7} {min(fresh) * 1000:>7.0f}ms {min(rebuild) * 1000:>7.0f}ms "
+                  f"{'' if target is None else f'{target * 1000:.0f}ms':>8} {verdict:4} {summary}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
