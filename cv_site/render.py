@@ -240,6 +240,9 @@ class SiteRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=True,
+            # Compiled templates are cached in the system's temp folder (Jinja's own private,
+            # per-user folder), keyed by the template's source: compiling costs ~70 ms a process.
+            bytecode_cache=jinja2.FileSystemBytecodeCache(),
         )
         self.env.filters["json_ld"] = json_ld
         self._static = _StaticFiles()
@@ -296,6 +299,7 @@ class _Render:
         self.slugs = paper_slugs(site.publications)
         self.static = renderer._static.collect(static_dirs(renderer.source))
         self.sitemap: list[str] = []
+        self._assets: dict[str, str] = {}
 
     # URLs
     def url(self, path: str = "") -> str:
@@ -314,11 +318,14 @@ class _Render:
 
     def asset(self, path: str) -> str:
         """A static file's URL with a content hash, so browsers may cache it for ever."""
+        if path in self._assets:
+            return self._assets[path]
         data = self.static.get(path)
         if data is None:
             raise UserError([Problem("static/" + path, None, None, "", "file not found",
                                      hint="the theme needs this file; restore it or remove what uses it")])
-        return f"{self.url(path)}?v={hashlib.sha1(data).hexdigest()[:10]}"
+        self._assets[path] = f"{self.url(path)}?v={hashlib.sha1(data).hexdigest()[:10]}"
+        return self._assets[path]
 
     def paper_path(self, publication: Publication) -> str:
         return f"publications/{self.slugs[publication.key]}/"
@@ -533,7 +540,7 @@ class _Render:
         return f"{max(d.as_date() for d in dates).isoformat()}T00:00:00Z"
 
 
-MEMO_MACROS = frozenset({"authors", "venue", "links", "paper", "abstract", "bibtex"})
+MEMO_MACROS = frozenset({"authors", "venue", "links", "paper", "abstract", "bibtex", "icon"})
 
 
 class _MemoMacros:
