@@ -1,0 +1,398 @@
+"""Loading BibTeX: fields, dates, venues, status, links, clean BibTeX, and every problem's message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cv_site.bibtex import load_bibtex
+from cv_site.model import Person, Publication
+
+DATA = Path(__file__).parent / "data" / "bib"
+OWNER = Person(name="Qiushan Guo")
+
+
+def load(text: str, owner: Person | None = OWNER) -> tuple[list[Publication], list[str]]:
+    publications, problems = load_bibtex(text, "data/papers.bib", owner)
+    return publications, [str(problem) for problem in problems]
+
+
+def load_one(text: str) -> Publication:
+    publications, problems = load(text)
+    assert problems == []
+    (publication,) = publications
+    return publication
+
+
+# --- al-folio's papers.bib ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def al_folio() -> dict[str, Publication]:
+    publications, problems = load_bibtex((DATA / "al-folio.bib").read_text("utf-8"), "papers.bib", OWNER)
+    assert problems == []
+    return {p.key: p for p in publications}
+
+
+def test_al_folio_file_loads_in_file_order_with_right_lines(al_folio: dict[str, Publication]) -> None:
+    assert list(al_folio) == ["einstein1920relativity", "PhysRev.47.777", "guo2024regiongpt"]
+    assert [p.source.line for p in al_folio.values()] == [6, 14, 44]
+    assert al_folio["einstein1920relativity"].source.file == "papers.bib"
+
+
+def test_al_folio_custom_fields(al_folio: dict[str, Publication]) -> None:
+    paper = al_folio["PhysRev.47.777"]
+    assert (paper.selected, paper.abbr, paper.month, paper.year) == (True, "PhysRev", 5, 1935)
+    assert paper.annotation == "* Example use of superscripts<br>† Albert Einstein"
+    assert paper.fields["preview"] == "wave-mechanics.gif"
+    assert paper.fields["publisher"] == "American Physical Society,"
+    assert paper.doi == "10.1103/PhysRev.47.777"
+    assert [a.display for a in paper.authors] == ["A. Einstein", "B. Podolsky", "N. Rosen"]
+    assert all(a.equal_contribution for a in paper.authors)
+    regiongpt = al_folio["guo2024regiongpt"]
+    assert (regiongpt.selected, regiongpt.award, regiongpt.arxiv_id) == (True, "Highlight", "2403.02330")
+    assert regiongpt.title == "RegionGPT: Towards Region Understanding Vision Language Model"
+    assert al_folio["einstein1920relativity"].selected is False
+
+
+def test_al_folio_links(al_folio: dict[str, Publication]) -> None:
+    links = [(link.kind.name, link.href) for link in al_folio["PhysRev.47.777"].links]
+    assert links == [
+        ("pdf", "assets/pdf/example_pdf.pdf"),
+        ("doi", "https://doi.org/10.1103/PhysRev.47.777"),
+        ("html", "https://journals.aps.org/pr/abstract/10.1103/PhysRev.47.777"),
+        ("video", "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ"),
+    ]  # url left out: the html link is the paper's page
+    assert [link.kind.name for link in al_folio["guo2024regiongpt"].links] == ["arxiv", "website", "code"]
+    assert al_folio["einstein1920relativity"].links[0].href == "relativity.html"
+
+
+def test_al_folio_owner_and_marks(al_folio: dict[str, Publication]) -> None:
+    authors = al_folio["guo2024regiongpt"].authors
+    assert [a.display for a in authors if a.is_owner] == ["Qiushan Guo"]
+    assert authors[1].last == "De Mello"
+    assert [a.display for a in authors if a.corresponding] == ["Ping Luo"]
+
+
+def test_al_folio_bibtex_is_stripped_of_custom_fields(al_folio: dict[str, Publication]) -> None:
+    assert al_folio["PhysRev.47.777"].bibtex == (
+        "@article{PhysRev.47.777,\n"
+        "  author = {Einstein, A. and Podolsky, B. and Rosen, N.},\n"
+        "  title = {Can Quantum-Mechanical Description of Physical Reality Be Considered Complete?},\n"
+        "  journal = {Phys. Rev.},\n"
+        "  year = {1935},\n"
+        "  month = may,\n"
+        "  volume = {47},\n"
+        "  pages = {777--780},\n"
+        "  publisher = {American Physical Society,},\n"
+        "  doi = {10.1103/PhysRev.47.777},\n"
+        "  url = {http://link.aps.org/doi/10.1103/PhysRev.47.777}\n"
+        "}"
+    )
+
+
+# --- values, macros, dates ------------------------------------------------------------------------
+
+
+def test_string_macros_concatenation_and_case() -> None:
+    paper = load_one(
+        '@string{CVPR = "Proc. CVPR"}\n@string{full = cvpr # { 2024}}\n'
+        '@inproceedings{a, author = {A B}, title = "T" # {itle}, booktitle = full # ", Seattle", year = 2024}'
+    )
+    assert paper.venue == "Proc. CVPR 2024, Seattle"
+    assert paper.title == "Title"
+    assert "booktitle = {Proc. CVPR 2024, Seattle}" in paper.bibtex
+
+
+@pytest.mark.parametrize("month", ["sep", "SEP", "{September}", '"Sept."', "9", "{09}"])
+def test_month_forms(month: str) -> None:
+    assert load_one(f"@misc{{a, author = {{A B}}, title = {{T}}, year = 2024, month = {month}}}").month == 9
+
+
+def test_month_macro_is_written_as_a_macro() -> None:
+    paper = load_one("@misc{a, author={A B}, title={T}, year=2024, month=sep, note={N}}")
+    assert "  month = sep,\n" in paper.bibtex
+
+
+def test_biblatex_date() -> None:
+    paper = load_one("@online{a, author = {A B}, title = {T}, date = {2024-06-17}}")
+    assert (paper.year, paper.month, paper.day) == (2024, 6, 17)
+    assert paper.date.iso == "2024-06-17"
+
+
+def test_comments_and_preamble_are_ignored() -> None:
+    publications, problems = load(
+        '@comment{ @article{not, title={real}} }\n@preamble{ "\\newcommand{\\x}{y}" }\n'
+        "@misc{a, author = {A B}, title = {T}}\nfree text between entries\n"
+    )
+    assert [p.key for p in publications] == ["a"] and problems == []
+
+
+def test_front_matter_with_content_is_not_bibtex() -> None:
+    text = "---\nlayout: none\nemail: me@example.org\n---\n\n@misc{a, author = {A B}, title = {T}}\n"
+    publications, problems = load(text)
+    assert problems == [] and publications[0].source.line == 6
+
+
+def test_values_are_decoded_and_whitespace_collapsed() -> None:
+    paper = load_one(
+        "@article{a, author = {M{\\\"u}ller, J.}, title = {{BERT}:\n    Pre-training of\n  Deep Nets},\n"
+        "journal = {J}, year = 2019, pages = {1--10}, abstract = {First.\n\n  Second $\\ell_1$.},"
+        " url = {https://example.org/~me/a\\_b}}"
+    )
+    assert paper.title == "BERT: Pre-training of Deep Nets"
+    assert paper.fields["author"] == "Müller, J."
+    assert paper.fields["pages"] == "1–10"
+    assert paper.abstract == "First.\n\nSecond $\\ell_1$."
+    assert paper.fields["url"] == "https://example.org/~me/a_b"
+
+
+# --- crossref -------------------------------------------------------------------------------------
+
+
+def test_crossref_child_inherits_from_its_parent() -> None:
+    publications, problems = load((DATA / "crossref.bib").read_text("utf-8"))
+    assert problems == []
+    child = publications[0]
+    assert child.venue == "Proceedings of the Analytical Engine Conference"
+    assert (child.year, child.month, child.fields["publisher"]) == (2023, 6, "Difference Press")
+    assert [e.display for e in child.editors] == ["Charles Babbage"]
+    assert child.title == "Notes on the Engine"
+    assert child.links == ()  # the proceedings' pdf is not the paper's
+    assert "booktitle = {Proceedings of the Analytical Engine Conference}" in child.bibtex
+    assert "crossref" not in child.bibtex
+
+
+def test_crossref_to_a_missing_parent_warns() -> None:
+    _, problems = load("@inproceedings{c, author={A B}, title={T}, year=2020,\n crossref={nowhere}}")
+    assert problems == ["data/papers.bib:2: warning: c: crossref 'nowhere' is not in this file; nothing is inherited"]
+
+
+# --- venue, status --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entry", "venue", "kind"),
+    [
+        ("@article{a, journal = {Nature}", "Nature", "journal"),
+        ("@article{a, journaltitle = {Nature}", "Nature", "journal"),
+        ("@inproceedings{a, booktitle = {CVPR}", "CVPR", "conference"),
+        ("@conference{a, booktitle = {CVPR}", "CVPR", "conference"),
+        ("@incollection{a, booktitle = {A Book}, publisher = {P}", "A Book", "book"),
+        ("@book{a, publisher = {Springer}", "Springer", "book"),
+        ("@phdthesis{a, school = {MIT}", "MIT", "thesis"),
+        ("@mastersthesis{a, school = {MIT}", "MIT", "thesis"),
+        ("@techreport{a, institution = {NASA}", "NASA", "report"),
+        ("@misc{a, howpublished = {Blog post}", "Blog post", "other"),
+        ("@misc{a, howpublished = {\\url{https://x.org}}", "", "other"),
+    ],
+)
+def test_venue_by_entry_type(entry: str, venue: str, kind: str) -> None:
+    paper = load_one(f"{entry}, author = {{A B}}, title = {{T}}, year = 2020}}")
+    assert (paper.venue, paper.venue_kind) == (venue, kind)
+
+
+@pytest.mark.parametrize(
+    ("entry", "status"),
+    [
+        ("@article{a, journal = {Nature}", "published"),
+        ("@article{a, journal = {Nature}, pubstate = {submitted}", "submitted"),
+        ("@inproceedings{a, booktitle = {X}, pubstate = {Under Review}", "submitted"),
+        ("@misc{a, note = {Submitted to NeurIPS 2024}", "submitted"),
+        ("@unpublished{a, note = {Draft}", "unpublished"),
+        ("@misc{a, eprint = {2403.02330}, archiveprefix = {arXiv}", "preprint"),
+        ("@online{a, eprint = {2403.02330}, eprinttype = {arxiv}", "preprint"),
+        ("@article{a, journal = {arXiv preprint arXiv:2403.02330}", "preprint"),
+        ("@article{a, journal = {CoRR}, volume = {abs/2403.02330}", "preprint"),
+        ("@misc{a, publisher = {arXiv}, doi = {10.48550/arXiv.2403.02330}", "preprint"),
+        ("@article{a, journal = {Nature}, eprint = {2403.02330}, archiveprefix = {arXiv}", "published"),
+        ("@misc{a, howpublished = {Talk at X}", "published"),
+    ],
+)
+def test_status(entry: str, status: str) -> None:
+    assert load_one(f"{entry}, author = {{A B}}, title = {{T}}, year = 2024}}").status == status
+
+
+# --- links ----------------------------------------------------------------------------------------
+
+
+def test_arxiv_from_eprint_and_doi_without_prefix() -> None:
+    paper = load_one(
+        "@misc{a, author = {A B}, title = {T}, year = 2024, eprint = {2403.02330}, archivePrefix = {arXiv},"
+        " doi = {https://doi.org/10.1/x}, url = {https://doi.org/10.1/x}}"
+    )
+    assert (paper.arxiv_id, paper.doi) == ("2403.02330", "10.1/x")
+    assert [(l.kind.name, l.href) for l in paper.links] == [
+        ("arxiv", "https://arxiv.org/abs/2403.02330"),
+        ("doi", "https://doi.org/10.1/x"),
+    ]  # the url is the DOI link again
+
+
+def test_url_is_a_link_when_nothing_else_says_the_same() -> None:
+    paper = load_one("@misc{a, author = {A B}, title = {T}, url = {https://example.org/p}, arxiv = {arXiv:2403.02330}}")
+    assert [(l.kind.name, l.href) for l in paper.links] == [
+        ("arxiv", "https://arxiv.org/abs/2403.02330"),
+        ("url", "https://example.org/p"),
+    ]
+
+
+def test_asset_file_names_and_paths() -> None:
+    paper = load_one(
+        "@misc{a, author = {A B}, title = {T}, pdf = {a.pdf}, supp = {files/s.pdf}, poster = {p.png},"
+        " slides = {https://x.org/s.pdf}, code = {code.zip}}"
+    )
+    assert [(l.kind.name, l.href) for l in paper.links] == [
+        ("pdf", "assets/pdf/a.pdf"),
+        ("code", "code.zip"),
+        ("supp", "files/s.pdf"),
+        ("slides", "https://x.org/s.pdf"),
+        ("poster", "assets/pdf/p.png"),
+    ]
+
+
+# --- problems -------------------------------------------------------------------------------------
+
+
+def test_syntax_error_names_the_entry_and_line_and_loading_goes_on() -> None:
+    text = "@misc{ok1, author={A B}, title={T}}\n\n@article{broken,\n  title = {unclosed,\n  year = 2020\n}\n\n@misc{ok2, author={A B}, title={T}}\n"
+    publications, problems = load(text)
+    assert [p.key for p in publications] == ["ok1", "ok2"]
+    assert problems == [
+        "data/papers.bib:3: broken: BibTeX syntax error in @article entry: @misc starts before this entry is closed\n"
+        "    hint: check the braces, quotes and commas: each field is `name = {value},` and every { needs its }"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("@article{a, title}", "a: BibTeX syntax error in @article entry: field 'title' has no value"),
+        ("@article{a, title = {x}", "a: BibTeX syntax error in @article entry: it is not closed before the end of the file"),
+        ("@article{title = {x}}", "title: BibTeX syntax error in @article entry: a comma is missing after the entry key"),
+        ("@string{foo {x}}", "BibTeX syntax error in @string: a `=` is missing between a field name and its value"),
+    ],
+)
+def test_syntax_error_messages(text: str, message: str) -> None:
+    _, problems = load(text)
+    assert [p.split("\n")[0] for p in problems] == [f"data/papers.bib:1: {message}"]
+
+
+def test_duplicate_keys_are_errors_and_the_first_entry_wins() -> None:
+    text = "@misc{dup, author={A B}, title={First}}\n@misc{other, author={A B}, title={T}}\n@misc{Dup, author={A B}, title={Second}}"
+    publications, problems = load(text)
+    assert [p.title for p in publications] == ["First", "T"]
+    assert problems == [
+        "data/papers.bib:3: Dup: duplicate BibTeX key 'Dup' (first defined on line 1)\n    hint: give each entry its own key"
+    ]
+
+
+def test_duplicate_fields_are_errors_and_the_first_value_wins() -> None:
+    publications, problems = load("@misc{a, author={A B},\n  title = {First},\n  Title = {Second}}")
+    assert publications[0].title == "First"
+    assert problems == [
+        "data/papers.bib:3: a: duplicate field 'title' (first given on line 2)\n"
+        "    hint: remove one of them; BibTeX uses the first"
+    ]
+
+
+@pytest.mark.parametrize("field", ["pdf", "code", "html", "url", "website", "slides"])
+def test_unsafe_links_are_errors(field: str) -> None:
+    publications, problems = load(f"@misc{{a, author={{A B}}, title={{T}},\n  {field} = {{javascript:alert(1)}}}}")
+    assert publications[0].links == ()
+    assert problems == [
+        f"data/papers.bib:2: a: unsafe link in field '{field}': only http(s), mailto and relative links are allowed"
+        " (got 'javascript:alert(1)')"
+    ]
+
+
+def test_missing_fields_are_warnings_and_the_entry_still_loads() -> None:
+    publications, problems = load("@article{guo2024, journal = {J}}\n@misc{m, title = {T}, author = {A B}}")
+    assert [p.key for p in publications] == ["guo2024", "m"]
+    assert publications[0].date is None
+    assert problems == [
+        "data/papers.bib:1: warning: guo2024: no title\n    hint: add title = {...}",
+        "data/papers.bib:1: warning: guo2024: no author or editor\n    hint: add author = {Last, First and Last, First}",
+        "data/papers.bib:1: warning: guo2024: no year; the entry is listed without a date\n    hint: add year = {2024}",
+    ]
+
+
+def test_unreadable_year_and_month_are_warnings() -> None:
+    publications, problems = load("@article{a, author={A B}, title={T}, journal={J},\n year = {in press},\n month = {Spring}}")
+    assert (publications[0].year, publications[0].month) == (None, None)
+    assert [p.split("\n")[0] for p in problems] == [
+        "data/papers.bib:2: warning: a: cannot read the year (got 'in press')",
+        "data/papers.bib:3: warning: a: cannot read the month (got 'Spring')",
+    ]
+
+
+def test_unknown_entry_type_loads_as_misc() -> None:
+    publications, problems = load("@talk{a, author={A B}, title={T}, year=2024}")
+    assert publications[0].entry_type == "misc"
+    assert problems == [
+        "data/papers.bib:1: warning: a: unknown entry type '@talk'; it is loaded as @misc\n"
+        "    hint: use @article, @inproceedings, @book, @misc..."
+    ]
+
+
+def test_unknown_macro_warns_and_keeps_its_name() -> None:
+    publications, problems = load("@misc{a, author={A B}, title={T},\n  howpublished = neurips}")
+    assert publications[0].venue == "neurips"
+    assert problems == [
+        "data/papers.bib:2: warning: a: unknown @string macro 'neurips' in field 'howpublished'\n"
+        "    hint: define it with @string{neurips = {...}} or write the value in braces"
+    ]
+
+
+def test_missing_comma_between_fields_is_an_error() -> None:
+    _, problems = load("@misc{a, author={A B},\n  title = {T} year = 2020}")
+    assert problems == [
+        "data/papers.bib:2: a: cannot read the value of field 'title' (got '{T} year = 2020')\n"
+        '    hint: a comma may be missing after the value; values are {text}, "text", a number or a @string name'
+    ]
+
+
+@pytest.mark.parametrize(("key", "message"), [("", "the entry has no key"), ("a b", "invalid BibTeX key 'a b'")])
+def test_invalid_keys_are_errors(key: str, message: str) -> None:
+    publications, problems = load(f"@misc{{{key}, author={{A B}}, title={{T}}}}")
+    assert publications == []
+    assert [p.split("\n")[0] for p in problems] == [f"data/papers.bib:1: {message}"]
+
+
+# --- hostile input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+        ("{{ 7*7 }}", " 7*7 "),
+        ("#set page(width: 1cm)", "#set page(width: 1cm)"),
+        ("$", "$"),
+        ("\\input{/etc/passwd}", "\\input{/etc/passwd}"),
+    ],
+)
+def test_hostile_values_come_through_as_data(value: str, text: str) -> None:
+    paper = load_one(f"@misc{{a, author = {{A B}}, title = {{{value}}}, note = {{{value}}}}}")
+    assert paper.title == text and paper.fields["note"] == text
+    assert f"title = {{{value}}}" in paper.bibtex
+
+
+def test_owner_may_be_none() -> None:
+    publications, _ = load("@misc{a, author={Qiushan Guo}, title={T}}", owner=None)
+    assert not publications[0].authors[0].is_owner
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet='@{}(),="#\\ \nabc$%~-', max_size=80))
+def test_never_raises(text: str) -> None:
+    publications, problems = load_bibtex(text, "x.bib", OWNER)
+    assert all(problem.line is None or problem.line >= 1 for problem in problems)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=60))
+def test_never_raises_inside_an_entry(value: str) -> None:
+    load_bibtex(f"@article{{k, title = {{{value}}}, author = {value}}}", "x.bib", OWNER)
