@@ -14,7 +14,6 @@
     var sync = function () {
       toggle.setAttribute("aria-pressed", String(isDark()));
     };
-    toggle.hidden = false;
     sync();
     toggle.addEventListener("click", function () {
       var theme = isDark() ? "light" : "dark";
@@ -66,7 +65,6 @@
       count.textContent = filtered ? shown + " of " + items.length + " shown" : "";
       if (none) none.hidden = shown > 0;
     };
-    form.hidden = false;
     form.addEventListener("input", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
   }
