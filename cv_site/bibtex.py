@@ -169,7 +169,8 @@ class _Loader:
         value: object = None,
         severity: Severity = "error",
     ) -> None:
-        self.problems.append(Problem(self.file, line, None, key, message, value, hint, severity))
+        column = 1 if line is not None else None  # the entry or field starts its line
+        self.problems.append(Problem(self.file, line, column, key, message, value, hint, severity))
 
     # --- 1. blocks -> resolved entries -------------------------------------------------------
 
@@ -177,7 +178,7 @@ class _Loader:
         library = bibtexparser.parse_string(_blank_front_matter(text), parse_stack=[])
         for block in library.blocks:
             if isinstance(block, bib.DuplicateBlockKeyBlock):
-                block = block.duplicate_block  # a redefined @string: the later definition wins
+                block = block.ignore_error_block  # a redefined @string: the later definition wins
             if isinstance(block, bib.String):
                 where = f"@string '{block.key}'"
                 self.macros[block.key.lower()] = self.resolve(block.value, "", block.start_line + 1, where)
@@ -396,8 +397,8 @@ def _raw_entry(block: bib.Block) -> bib.Entry | None:
         return block
     if isinstance(block, bib.DuplicateFieldKeyBlock):
         return block.ignore_error_block
-    if isinstance(block, bib.DuplicateBlockKeyBlock) and isinstance(block.duplicate_block, bib.Entry):
-        return block.duplicate_block
+    if isinstance(block, bib.DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, bib.Entry):
+        return block.ignore_error_block
     return None
 
 
