@@ -174,11 +174,68 @@ CASES = [
         "data/news.yml:2:11: news[0].date: day 30 does not exist in 2024-02 (got '2024-02-30')",
     ),
     Case(
+        "BibTeX syntax error",
+        {"data/publications.bib": GOOD_BIB + "\n@article{broken,\n  title = {Unclosed,\n  year = 1843\n"},
+        "data/publications.bib:8:1: broken: BibTeX syntax error in @article entry: it is not closed before "
+        "the end of the file\n"
+        "    hint: check the braces, quotes and commas: each field is `name = {value},` and every { needs its }",
+    ),
+    Case(
+        "duplicate BibTeX key",
+        {"data/publications.bib": GOOD_BIB + "\n" + GOOD_BIB},
+        "data/publications.bib:8:1: lovelace1843notes: duplicate BibTeX key 'lovelace1843notes' (first defined on line 1)\n"
+        "    hint: give each entry its own key",
+    ),
+    Case(
+        "duplicate BibTeX key across two files",
+        {"data/more.bib": GOOD_BIB},
+        "data/publications.bib:1:1: lovelace1843notes: duplicate BibTeX key (first defined in data/more.bib:1)\n"
+        "    hint: rename one of the two entries",
+    ),
+    Case(
+        "duplicate BibTeX field",
+        {"data/publications.bib": GOOD_BIB.replace("  year = {1843},\n", "  year = {1843},\n  year = {1844},\n")},
+        "data/publications.bib:6:1: lovelace1843notes: duplicate field 'year' (first given on line 5)\n"
+        "    hint: remove one of them; BibTeX uses the first",
+    ),
+    Case(
+        "missing comma between BibTeX fields",
+        {"data/publications.bib": GOOD_BIB.replace("Engine},", "Engine}")},
+        "data/publications.bib:1:1: warning: lovelace1843notes: no author or editor\n"
+        "    hint: add author = {Last, First and Last, First}\n"
+        "data/publications.bib:2:1: lovelace1843notes: cannot read the value of field 'title' "
+        "(got '{Notes on the Analytical Engine}\\n  author = {Lovelace, ...)\n"
+        "    hint: a comma may be missing after the value; values are {text}, \"text\", a number or a @string name",
+    ),
+    Case(
+        "javascript: link in BibTeX",
+        {"data/publications.bib": GOOD_BIB.replace("  year", "  pdf = {javascript:alert(1)},\n  year")},
+        "data/publications.bib:5:1: lovelace1843notes: unsafe link in field 'pdf': only http(s), mailto and "
+        "relative links are allowed (got 'javascript:alert(1)')",
+    ),
+    Case(
+        "BibTeX file is not UTF-8",
+        {"data/publications.bib": GOOD_BIB.replace("Ada", "Ad\xe0").encode("latin-1")},
+        "data/publications.bib:3:25: not UTF-8: byte 0xe0 at offset 96 cannot be decoded\n"
+        "    hint: save the file as UTF-8 (most editors: 'Save with encoding')",
+    ),
+    Case(
         "news: text missing",
         {"data/news.yml": "news:\n  - date: 2024.2\n"},
         "data/news.yml:2:5: news[0].text: required, but missing\n    hint: add `text:` here",
     ),
 ]
+
+
+def test_bibtex_warnings_do_not_stop_the_build(in_site: Path, capsys):
+    write_site(in_site, {"data/publications.bib": GOOD_BIB.replace("  year = {1843},\n", "")})
+    assert main(["check"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "data/publications.bib:1:1: warning: lovelace1843notes: no year; the entry is listed without a date\n"
+        "    hint: add year = {2024}\n"
+    )
+    assert captured.out.startswith("ok: 2 sections, 1 entries, 1 publications, 0 news, 1 warnings")
 
 
 def write_site(root: Path, files: dict[str, str | bytes | None]) -> Path:
