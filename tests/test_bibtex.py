@@ -168,7 +168,7 @@ def test_crossref_child_inherits_from_its_parent() -> None:
 
 def test_crossref_to_a_missing_parent_warns() -> None:
     _, problems = load("@inproceedings{c, author={A B}, title={T}, year=2020,\n crossref={nowhere}}")
-    assert problems == ["data/papers.bib:2: warning: c: crossref 'nowhere' is not in this file; nothing is inherited"]
+    assert problems == ["data/papers.bib:2:1: warning: c: crossref 'nowhere' is not in this file; nothing is inherited"]
 
 
 # --- venue, status --------------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def test_syntax_error_names_the_entry_and_line_and_loading_goes_on() -> None:
     publications, problems = load(text)
     assert [p.key for p in publications] == ["ok1", "ok2"]
     assert problems == [
-        "data/papers.bib:3: broken: BibTeX syntax error in @article entry: @misc starts before this entry is closed\n"
+        "data/papers.bib:3:1: broken: BibTeX syntax error in @article entry: @misc starts before this entry is closed\n"
         "    hint: check the braces, quotes and commas: each field is `name = {value},` and every { needs its }"
     ]
 
@@ -277,7 +277,7 @@ def test_syntax_error_names_the_entry_and_line_and_loading_goes_on() -> None:
 )
 def test_syntax_error_messages(text: str, message: str) -> None:
     _, problems = load(text)
-    assert [p.split("\n")[0] for p in problems] == [f"data/papers.bib:1: {message}"]
+    assert [p.split("\n")[0] for p in problems] == [f"data/papers.bib:1:1: {message}"]
 
 
 def test_duplicate_keys_are_errors_and_the_first_entry_wins() -> None:
@@ -285,7 +285,7 @@ def test_duplicate_keys_are_errors_and_the_first_entry_wins() -> None:
     publications, problems = load(text)
     assert [p.title for p in publications] == ["First", "T"]
     assert problems == [
-        "data/papers.bib:3: Dup: duplicate BibTeX key 'Dup' (first defined on line 1)\n    hint: give each entry its own key"
+        "data/papers.bib:3:1: Dup: duplicate BibTeX key 'Dup' (first defined on line 1)\n    hint: give each entry its own key"
     ]
 
 
@@ -293,7 +293,7 @@ def test_duplicate_fields_are_errors_and_the_first_value_wins() -> None:
     publications, problems = load("@misc{a, author={A B},\n  title = {First},\n  Title = {Second}}")
     assert publications[0].title == "First"
     assert problems == [
-        "data/papers.bib:3: a: duplicate field 'title' (first given on line 2)\n"
+        "data/papers.bib:3:1: a: duplicate field 'title' (first given on line 2)\n"
         "    hint: remove one of them; BibTeX uses the first"
     ]
 
@@ -303,7 +303,7 @@ def test_unsafe_links_are_errors(field: str) -> None:
     publications, problems = load(f"@misc{{a, author={{A B}}, title={{T}},\n  {field} = {{javascript:alert(1)}}}}")
     assert publications[0].links == ()
     assert problems == [
-        f"data/papers.bib:2: a: unsafe link in field '{field}': only http(s), mailto and relative links are allowed"
+        f"data/papers.bib:2:1: a: unsafe link in field '{field}': only http(s), mailto and relative links are allowed"
         " (got 'javascript:alert(1)')"
     ]
 
@@ -313,9 +313,9 @@ def test_missing_fields_are_warnings_and_the_entry_still_loads() -> None:
     assert [p.key for p in publications] == ["guo2024", "m"]
     assert publications[0].date is None
     assert problems == [
-        "data/papers.bib:1: warning: guo2024: no title\n    hint: add title = {...}",
-        "data/papers.bib:1: warning: guo2024: no author or editor\n    hint: add author = {Last, First and Last, First}",
-        "data/papers.bib:1: warning: guo2024: no year; the entry is listed without a date\n    hint: add year = {2024}",
+        "data/papers.bib:1:1: warning: guo2024: no title\n    hint: add title = {...}",
+        "data/papers.bib:1:1: warning: guo2024: no author or editor\n    hint: add author = {Last, First and Last, First}",
+        "data/papers.bib:1:1: warning: guo2024: no year; the entry is listed without a date\n    hint: add year = {2024}",
     ]
 
 
@@ -323,8 +323,8 @@ def test_unreadable_year_and_month_are_warnings() -> None:
     publications, problems = load("@article{a, author={A B}, title={T}, journal={J},\n year = {in press},\n month = {Spring}}")
     assert (publications[0].year, publications[0].month) == (None, None)
     assert [p.split("\n")[0] for p in problems] == [
-        "data/papers.bib:2: warning: a: cannot read the year (got 'in press')",
-        "data/papers.bib:3: warning: a: cannot read the month (got 'Spring')",
+        "data/papers.bib:2:1: warning: a: cannot read the year (got 'in press')",
+        "data/papers.bib:3:1: warning: a: cannot read the month (got 'Spring')",
     ]
 
 
@@ -332,7 +332,7 @@ def test_unknown_entry_type_loads_as_misc() -> None:
     publications, problems = load("@talk{a, author={A B}, title={T}, year=2024}")
     assert publications[0].entry_type == "misc"
     assert problems == [
-        "data/papers.bib:1: warning: a: unknown entry type '@talk'; it is loaded as @misc\n"
+        "data/papers.bib:1:1: warning: a: unknown entry type '@talk'; it is loaded as @misc\n"
         "    hint: use @article, @inproceedings, @book, @misc..."
     ]
 
@@ -341,7 +341,7 @@ def test_unknown_macro_warns_and_keeps_its_name() -> None:
     publications, problems = load("@misc{a, author={A B}, title={T},\n  howpublished = neurips}")
     assert publications[0].venue == "neurips"
     assert problems == [
-        "data/papers.bib:2: warning: a: unknown @string macro 'neurips' in field 'howpublished'\n"
+        "data/papers.bib:2:1: warning: a: unknown @string macro 'neurips' in field 'howpublished'\n"
         "    hint: define it with @string{neurips = {...}} or write the value in braces"
     ]
 
@@ -349,7 +349,7 @@ def test_unknown_macro_warns_and_keeps_its_name() -> None:
 def test_missing_comma_between_fields_is_an_error() -> None:
     _, problems = load("@misc{a, author={A B},\n  title = {T} year = 2020}")
     assert problems == [
-        "data/papers.bib:2: a: cannot read the value of field 'title' (got '{T} year = 2020')\n"
+        "data/papers.bib:2:1: a: cannot read the value of field 'title' (got '{T} year = 2020')\n"
         '    hint: a comma may be missing after the value; values are {text}, "text", a number or a @string name'
     ]
 
@@ -358,7 +358,7 @@ def test_missing_comma_between_fields_is_an_error() -> None:
 def test_invalid_keys_are_errors(key: str, message: str) -> None:
     publications, problems = load(f"@misc{{{key}, author={{A B}}, title={{T}}}}")
     assert publications == []
-    assert [p.split("\n")[0] for p in problems] == [f"data/papers.bib:1: {message}"]
+    assert [p.split("\n")[0] for p in problems] == [f"data/papers.bib:1:1: {message}"]
 
 
 # --- hostile input --------------------------------------------------------------------------------
