@@ -396,3 +396,94 @@ def test_never_raises(text: str) -> None:
 @given(st.text(max_size=60))
 def test_never_raises_inside_an_entry(value: str) -> None:
     load_bibtex(f"@article{{k, title = {{{value}}}, author = {value}}}", "x.bib", OWNER)
+
+
+# --- the fast splitter reads exactly what bibtexparser's Splitter reads ---------------------------
+
+import sys  # noqa: E402
+
+from bibtexparser import model as bib_model  # noqa: E402
+from bibtexparser.splitter import Splitter  # noqa: E402
+
+from cv_site.bibtex import _FastSplitter  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+from generate_bib import generate  # noqa: E402
+
+
+def blocks(splitter: type[Splitter], text: str) -> list[tuple]:
+    """Every block as plain data: type, line, raw text, key, fields with their lines, error."""
+    result = []
+    for block in splitter(text).split().blocks:
+        entry = getattr(block, "ignore_error_block", None) or block
+        row: tuple = (type(block).__name__, block.start_line, getattr(block, "raw", None))
+        if isinstance(entry, bib_model.Entry):
+            row += (entry.key, entry.entry_type, [(f.key, f.value, f.start_line) for f in entry.fields])
+        elif isinstance(entry, bib_model.String):
+            row += (entry.key, entry.value)
+        if isinstance(block, bib_model.ParsingFailedBlock) and getattr(block, "error", None) is not None:
+            row += (getattr(block.error, "abort_reason", str(block.error)),)
+        result.append(row)
+    return result
+
+
+SPLITTER_CASES = [
+    '@article{a, title = {x}, author = "A and B", year = 2024, month = jan # " 1"}',
+    "@article{a,\n  title = {x},\n}\n",  # trailing comma
+    "@article{a,\n  title = {x}\n\n}\n@misc{b, title={y}}",
+    '@article{a, title = {The {"}quoted{"} word}, note = "a {"} b"}',  # {"} in braces and quotes
+    '@article{a, title = "a {"} b", x = 1}',
+    "@article{a, title = {a \\} b}, x = {\\{}}",  # escaped braces
+    "@article{a, title = {\\\\}, x = 1}",  # a backslash before the closing brace
+    "@article{a, title = {line one \\\nline two},\n x = 1}\n@misc{b,\n y = 2}",  # backslash-newline
+    "@article{a, title = {x @ y}, x = 1}",  # @ in a value
+    "@article{a, title = {x\n@misc{b, y = 1}",  # unclosed, a new block starts
+    "@article{a, title = {{{{{deep}}}}}, x = 1}",  # deeper than the expression reads
+    "@article{a, title = x = y, z = 1}",
+    "@article{a, title, x = 1}",
+    "@article{a, title = {x} y = 1}",
+    "@article(a, title = {x}, y = \")\")",  # parentheses
+    "@article{a, title = {x}, title = {y}}\n@article{a, z = 1}",  # duplicate field, duplicate key
+    "@article{a}",
+    "@article{a, title = {x}",  # end of file
+    '@string{v = "Venue"}\n@article{a, journal = v # { 2024}, t = "q\\"x"}',
+    "@comment{x, y = {z}}\n@preamble{\"\\newcommand\"}\n@article{a, x = {1}}",
+    "@article{a, title = {x}, \\y = 1}",
+]
+
+
+@pytest.mark.parametrize("text", SPLITTER_CASES)
+def test_fast_splitter_agrees_with_bibtexparser(text: str) -> None:
+    assert blocks(_FastSplitter, text) == blocks(Splitter, text)
+
+
+def test_fast_splitter_agrees_on_files() -> None:
+    for text in [path.read_text(encoding="utf-8") for path in sorted(DATA.glob("*.bib"))] + [generate(300)]:
+        assert blocks(_FastSplitter, text) == blocks(Splitter, text)
+
+
+_PIECES = ["@article{", "@string{", "@comment{", "@misc(", "@", "{", "}", "(", ")", '"', '{"}', ",", "=",
+           "#", "\n", "  ", "\\", "\\\n", "a", "key", "title = ", "x = {y}", "} y"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_fast_splitter_agrees_on_random_text(text: str) -> None:
+    assert blocks(_FastSplitter, text) == blocks(Splitter, text)
+
+
+_VALUE_PIECES = ["{", "}", '"', '{"}', "\\", "\\{", "\\}", '\\"', "\\,", ",", "=", "#", " ", "\n",
+                 "\\\n", "word", "@", "~", "$x$", "jan"]  # fmt: skip
+_values = st.lists(st.sampled_from(_VALUE_PIECES), max_size=12).map("".join)
+_fields = st.lists(st.tuples(st.sampled_from(["title", " author", "\nyear "]), _values), max_size=5)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_fields, min_size=1, max_size=3), st.sampled_from(["}", ",}", ",\n}\n", "\n"]))
+def test_fast_splitter_agrees_on_random_entries(entries: list, end: str) -> None:
+    """Entries whose fields are mostly well formed, so that the fast path is the one tested."""
+    text = "".join(
+        f"@article{{k{i},\n" + ",".join(f"{name} = {{{value}}}" if i % 2 else f"{name}={value}" for name, value in fields) + end
+        for i, fields in enumerate(entries)
+    )
+    assert blocks(_FastSplitter, text) == blocks(Splitter, text)
