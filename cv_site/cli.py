@@ -17,6 +17,8 @@ examples:
   cv-site build                      write the site and cv.pdf to _site/
   cv-site build --base-url https://name.github.io/repo/
   cv-site schema > cv.schema.json    JSON Schema of data/cv.yml for your editor
+  cv-site new mysite --name "Ada Lovelace"     start a new site in mysite/
+  cv-site import-alfolio ../al-folio --output mysite   bring an al-folio site's CV and papers
 """
 
 
@@ -60,6 +62,19 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("file", nargs="?", choices=["cv", "site", "news"], default="cv",
                         help="which file: cv (data/cv.yml, default), site (data/site.yml), news (data/news.yml)")
     schema.set_defaults(run=_schema)
+
+    new = commands.add_parser("new", help="start a new site: starter data/, GitHub workflows, README")
+    new.add_argument("folder", type=Path, metavar="DIR", help="the new site's folder (new or empty)")
+    new.add_argument("--name", default=None, help='your name, e.g. "Ada Lovelace" (default: a placeholder)')
+    new.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    new.set_defaults(run=_new)
+
+    alfolio = commands.add_parser("import-alfolio", help="convert an al-folio site's CV and papers into data/")
+    alfolio.add_argument("path", type=Path, metavar="PATH", help="the al-folio site's folder")
+    alfolio.add_argument("--output", type=Path, default=Path("."), metavar="DIR",
+                         help="the cv-site folder to write data/ into (default: the current folder)")
+    alfolio.add_argument("--force", action="store_true", help="replace existing files in DIR/data/")
+    alfolio.set_defaults(run=_import_alfolio)
     return parser
 
 
@@ -101,4 +116,24 @@ def _schema(args: argparse.Namespace) -> int:
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from cv_site.scaffold import scaffold
+
+    print(scaffold(args.folder, args.name, args.force).summary())
+    return 0
+
+
+def _import_alfolio(args: argparse.Namespace) -> int:
+    from cv_site.alfolio import import_alfolio, write_imported
+
+    imported = import_alfolio(args.path)
+    written = write_imported(imported, args.output, args.force)
+    for note in imported.notes:
+        print(f"note: {note}", file=sys.stderr)
+    papers = "papers.bib copied" if imported.bibtex is not None else "no papers.bib"
+    print(f"imported {len(imported.cv['sections'])} sections, {imported.entry_count} entries, "
+          f"{len(imported.news)} news, {papers}: wrote {', '.join(str(p) for p in written)}")
     return 0

@@ -1,0 +1,98 @@
+"""`cv-site new DIR`: a new site that builds out of the box, from the files in cv_site/starter/.
+
+The starter is a commented, obviously-placeholder data/ (every section kind once, two papers), the
+GitHub Pages and check workflows, a .gitignore, a requirements.txt that pins this cv-site, and a
+README for the site's owner. Files whose name starts with `dot-` are written with a `.` instead
+(`dot-github/` -> `.github/`), so the package's own tools never treat them as theirs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from cv_site import __version__
+from cv_site.errors import Problem, UserError
+
+STARTER = Path(__file__).resolve().parent / "starter"
+PLACEHOLDER_NAME = "Your Name"
+VERSION_TOKEN = "__CV_SITE_VERSION__"
+
+
+@dataclass
+class Scaffolded:
+    folder: Path
+    files: list[str]  # relative paths, in the order written
+
+    def summary(self) -> str:
+        return (
+            f"created {len(self.files)} files in {self.folder}\n"
+            f"next: cd {self.folder} && cv-site build   (then see README.md to publish it)"
+        )
+
+
+def starter_files(name: str | None = None) -> dict[str, str]:
+    """The starter site as {relative path: text}, with the owner's name filled in."""
+    name = (name or PLACEHOLDER_NAME).strip() or PLACEHOLDER_NAME
+    files: dict[str, str] = {}
+    for path in sorted(STARTER.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        relative = "/".join(_dotted(part) for part in path.relative_to(STARTER).parts)
+        text = path.read_text(encoding="utf-8")
+        # In YAML the name is a double-quoted scalar: a JSON string is one, whatever it holds.
+        text = text.replace(f'"{PLACEHOLDER_NAME}"', json.dumps(name, ensure_ascii=False))
+        text = text.replace(PLACEHOLDER_NAME, name)
+        text = text.replace(f"cv-site=={VERSION_TOKEN}", requirement())
+        files[relative] = text
+    return files
+
+
+def scaffold(folder: Path, name: str | None = None, force: bool = False) -> Scaffolded:
+    """Write the starter site into `folder`; refuse a non-empty folder unless `force`."""
+    if folder.exists() and not folder.is_dir():
+        raise _error(folder, "exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise _error(
+            folder,
+            "the folder is not empty",
+            "choose a new or empty folder, or add --force to write the starter files into it "
+            "(files of the same name are replaced)",
+        )
+    if name is not None and any(c in name for c in "{}\n"):
+        raise _error(folder, "braces and line breaks cannot be part of a name", key="--name", value=name)
+    files = starter_files(name)
+    for relative, text in files.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return Scaffolded(folder, list(files))
+
+
+def requirement() -> str:
+    """How the new site's workflow installs this cv-site: the same version, or the same commit.
+
+    Installed from a Git repository (`pip install git+https://...`), the site pins that commit;
+    otherwise it pins the released version.
+    """
+    try:
+        direct = metadata.distribution("cv-site").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        direct = None
+    if direct:
+        info = json.loads(direct)
+        vcs = info.get("vcs_info", {})
+        url = info.get("url", "")
+        if vcs.get("vcs") == "git" and url.startswith("https://") and vcs.get("commit_id"):
+            return f"cv-site @ git+{url}@{vcs['commit_id']}"
+    return f"cv-site=={__version__}"
+
+
+def _dotted(part: str) -> str:
+    return "." + part[len("dot-"):] if part.startswith("dot-") else part
+
+
+def _error(path: Path, message: str, hint: str = "", key: str = "", value: object = None) -> UserError:
+    return UserError([Problem(str(path), None, None, key, message, value, hint)])
