@@ -94,6 +94,8 @@ _YEAR = re.compile(r"\d{4}")
 _VALID_KEY = re.compile(r"[^\s,{}\"#%'()=]+")
 _MACRO_NAME = re.compile(r"[A-Za-z_][\w\-:.+/']*")
 _BRACES = re.compile(r"[{}]")
+# One {group} (nested 4 deep at most), braces counted as `_closes_at_end` counts them.
+_ONE_GROUP = re.compile(r"\{(?:[^{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})*+\}")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:[^\n]*\n)*?---[ \t]*\r?(?:\n|\Z)")
 _BLOCK_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^\s,{}()=\"]*)")
 
@@ -223,8 +225,8 @@ class _Loader:
                 message = f"duplicate field '{name}' (first given on line {lines[name]})"
                 self.report(line, entry.key, message, "remove one of them; BibTeX uses the first")
                 continue
-            if value[:1] == "{" and value[-1:] == "}" and value.count("{") == 1:
-                value = value[1:-1]  # the usual {text}
+            if value[:1] == "{" and value[-1:] == "}" and (value.count("{") == 1 or _ONE_GROUP.fullmatch(value)):
+                value = value[1:-1]  # the usual {text}, or {text with {groups}}
             else:
                 value = self.resolve(value, entry.key, line, f"field '{name}'")
             fields[name] = _squash_spaces(value) if "\n" in value or "  " in value or "\t" in value else value

@@ -16,8 +16,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pylatexenc.latex2text import LatexNodes2Text, get_default_latex_context_db
-
 NBSP = "\u00a0"
 
 
@@ -76,8 +74,14 @@ _TOKEN = re.compile(
 _QUOTES = {"``": "“", "''": "”", "`": "‘"}
 _DASHES = {"--": "–", "---": "—"}
 
-_PYLATEXENC = LatexNodes2Text(math_mode="verbatim")  # no input directory: \input reads nothing
-_PYLATEXENC_MACROS = get_default_latex_context_db()
+
+@lru_cache(maxsize=1)
+def _pylatexenc():  # type: ignore[no-untyped-def]
+    """pylatexenc's converter (no input directory: \\input reads nothing) and its macro table, made
+    on first use: most files never need them."""
+    from pylatexenc.latex2text import LatexNodes2Text, get_default_latex_context_db
+
+    return LatexNodes2Text(math_mode="verbatim"), get_default_latex_context_db()
 
 
 def latex_to_text(text: str) -> str:
@@ -132,10 +136,13 @@ def _control_word(match: re.Match) -> str:
 def _fallback(command: str) -> str:
     """pylatexenc for a command it knows; anything else stays as written."""
     name = re.match(r"\\([A-Za-z]+)", command).group(1)
-    if name in _KEEP_AS_WRITTEN or _PYLATEXENC_MACROS.get_macro_spec(name) is None:
+    if name in _KEEP_AS_WRITTEN:
+        return command
+    converter, macros = _pylatexenc()
+    if macros.get_macro_spec(name) is None:
         return command
     try:
-        return _PYLATEXENC.latex_to_text(command)
+        return converter.latex_to_text(command)
     except Exception:  # pylatexenc fails on some malformed arguments: keep the text
         return command
 

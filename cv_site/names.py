@@ -51,8 +51,12 @@ def without_marks(text: str) -> str:
     """An author or editor field with the `*` and `†` marks removed, for BibTeX others can cite."""
     if "*" not in text and "dag" not in text and "†" not in text:
         return text
-    names = [_split_top_level(_strip_marks(name)[0], _COMMA) for name in _split_names(text)]
-    return " and ".join(", ".join(_strip_marks(part)[0] for part in name) for name in names)
+    return " and ".join(_name_without_marks(name) for name in _split_names(text))
+
+
+@lru_cache(maxsize=16384)  # co-authors recur from paper to paper
+def _name_without_marks(name: str) -> str:
+    return ", ".join(_strip_marks(part)[0] for part in _split_top_level(_strip_marks(name)[0], _COMMA))
 
 
 @lru_cache(maxsize=1024)  # parse_names and names_text split the same field one after the other
@@ -161,6 +165,7 @@ def clear_cache() -> None:
     parse_names.cache_clear()
     _split_names.cache_clear()
     _parse_name.cache_clear()
+    _name_without_marks.cache_clear()
 
 
 class OwnerMatcher:
