@@ -247,16 +247,41 @@ class SiteRenderer:
         self.env.filters["json_ld"] = json_ld
         self._static = _StaticFiles()
         self._markdown: dict[bool, MarkdownRenderer] = {}
+        # Memoised macro output, kept between renders (serve mode): {macro name: {args key: html}}.
+        # Dropped whole on a full render; per paper when that paper changed (see `render`).
+        self._memo: dict[str, dict[tuple, object]] = {}
+        self._memo_keep: list[object] = []
 
     def markdown(self, allow_html: bool) -> MarkdownRenderer:
         if allow_html not in self._markdown:
             self._markdown[allow_html] = MarkdownRenderer(allow_html)
         return self._markdown[allow_html]
 
-    def render(self, site: SiteModel, *, base_url: str | None = None, has_pdf: bool = False) -> dict[str, bytes]:
-        """Every output file of the site. Template errors become a UserError naming file and line."""
+    def render(self, site: SiteModel, *, base_url: str | None = None, has_pdf: bool = False,
+               changed: set[str] | None = None, previous: dict[str, bytes] | None = None) -> dict[str, bytes]:
+        """Every output file of the site. Template errors become a UserError naming file and line.
+
+        Incremental (serve mode): `changed` names what changed since the render that gave
+        `previous` (tokens: "person", "cv", "news", "pubs", "pub:<key>"; see DEPENDENCIES); an
+        output whose dependencies did not change is taken from `previous` instead of rendered.
+        `changed=None` renders everything. Anything else (settings, base URL, templates, static
+        files, the owner's name or photo) must come as `changed=None`: every page shows it.
+        """
+        if changed is None or previous is None:
+            self._memo.clear()
+            self._memo_keep.clear()
+            changed, previous = None, None
+        else:
+            stale = {token[4:] for token in changed if token.startswith("pub:")}
+            if stale:
+                for cache in self._memo.values():
+                    for key in [k for k in cache if any(type(a) is tuple and a[0] == "P" and a[1] in stale for a in k)]:
+                        del cache[key]
+            if len(self._memo_keep) > 100_000:  # a long session: start afresh now and then
+                self._memo.clear()
+                self._memo_keep.clear()
         try:
-            return _Render(self, site, base_url, has_pdf).run()
+            return _Render(self, site, base_url, has_pdf, changed, previous).run()
         except jinja2.TemplateError as error:
             raise UserError([template_problem(error)]) from None
 
@@ -288,7 +313,10 @@ def _display(path: str) -> str:
 class _Render:
     """One rendering of one site (the state of a single `render` call)."""
 
-    def __init__(self, renderer: SiteRenderer, site: SiteModel, base_url: str | None, has_pdf: bool):
+    def __init__(self, renderer: SiteRenderer, site: SiteModel, base_url: str | None, has_pdf: bool,
+                 changed: set[str] | None = None, previous: dict[str, bytes] | None = None):
+        self.changed = changed
+        self.previous = previous
         self.env = renderer.env
         self.renderer = renderer
         self.site = site
@@ -377,49 +405,77 @@ class _Render:
         # The macros (templates/macros.html.j2) are loaded once per build, not once per page, and
         # the ones that render a paper remember their output: a paper appears on up to four pages.
         # Inside macros.html.j2 they call each other through `m` too, to share the memory.
-        self.common["m"] = memo = _MemoMacros(MEMO_MACROS)
+        self.common["m"] = memo = _MemoMacros(MEMO_MACROS, self.renderer)
         memo._module = self.env.get_template("macros.html.j2").make_module(self.common)
         description = site.settings.description or self.md.plain(site.person.bio)[:300] or site.title
         self.page("index.html", "", "index.html.j2", title=site.title, description=description,
-                  og_type="profile", json=self._profile_json(photo, description))
+                  og_type="profile", json=self._profile_json(photo, description), deps=DEPENDENCIES["home"])
         if self.common["show_news_page"]:
             self.page("news/index.html", "news/", "news.html.j2", title=f"News – {site.title}",
-                      description=f"News from {site.title}.")
+                      description=f"News from {site.title}.", deps=DEPENDENCIES["news"])
         self.page("publications/index.html", "publications/", "publications.html.j2",
-                  title=f"Publications – {site.title}",
+                  title=f"Publications – {site.title}", deps=DEPENDENCIES["publications"],
                   description=f"Publications of {site.person.name}, by year, with abstracts, links and BibTeX.")
-        paper_template = self.env.get_template("paper.html.j2")
+        paper_template = None
         for publication in site.publications:
             path = self.paper_path(publication)
             slug = self.slugs[publication.key]
-            self.page(f"{path}index.html", path, paper_template, title=f"{publication.title} – {site.title}",
-                      description=self._paper_description(publication), og_type="article",
-                      paper=publication, json=self._paper_json(publication, path))
-            self.files[f"{path}{slug}.bib"] = publication.bibtex.rstrip("\n").encode() + b"\n"
-        self.page("cv/index.html", "cv/", "cv.html.j2", title=f"CV – {site.title}",
+            deps = ("pub:" + publication.key,)
+            if self.wanted(f"{path}index.html", deps):
+                paper_template = paper_template or self.env.get_template("paper.html.j2")
+                self.page(f"{path}index.html", path, paper_template, title=f"{publication.title} – {site.title}",
+                          description=self._paper_description(publication), og_type="article",
+                          paper=publication, json=self._paper_json(publication, path))
+            else:
+                self.sitemap_entry(path)
+            if self.wanted(f"{path}{slug}.bib", deps):
+                self.files[f"{path}{slug}.bib"] = publication.bibtex.rstrip("\n").encode() + b"\n"
+        self.page("cv/index.html", "cv/", "cv.html.j2", title=f"CV – {site.title}", deps=DEPENDENCIES["cv"],
                   description=f"Curriculum vitae of {site.person.name}.")
         self.page("404.html", "404.html", "404.html.j2", title=f"Page not found – {site.title}",
-                  description="This page does not exist.", in_sitemap=False)
+                  description="This page does not exist.", in_sitemap=False, deps=())
 
-        self.files["publications.bib"] = (
-            "\n\n".join(p.bibtex.strip("\n") for p in site.publications) + "\n"
-        ).encode()
+        if self.wanted("publications.bib", ("pubs",)):
+            self.files["publications.bib"] = (
+                "\n\n".join(p.bibtex.strip("\n") for p in site.publications) + "\n"
+            ).encode()
         self.files[".nojekyll"] = b""
-        self.text("feed.xml", "feed.xml.j2", updated=self._feed_updated())
-        self.text("robots.txt", "robots.txt.j2")
-        if self.site_url:
+        if self.wanted("feed.xml", DEPENDENCIES["feed"]):
+            self.text("feed.xml", "feed.xml.j2", updated=self._feed_updated())
+        if self.wanted("robots.txt", ()):
+            self.text("robots.txt", "robots.txt.j2")
+        if self.site_url and self.wanted("sitemap.xml", ("pubs",)):
             self.text("sitemap.xml", "sitemap.xml.j2", locations=self.sitemap)
         for path, data in self.static.items():
             self.files.setdefault(path, data)
         return self.files
 
+    def wanted(self, output: str, deps: tuple[str, ...]) -> bool:
+        """Whether to render `output`, or keep the previous render's bytes (nothing it depends on
+        changed). The bytes are copied into the result here when kept."""
+        if self.changed is None or self.previous is None:
+            return True
+        old = self.previous.get(output)
+        if old is None or any(dep in self.changed for dep in deps):
+            return True
+        self.files[output] = old
+        return False
+
+    def sitemap_entry(self, path: str) -> None:
+        canonical = self.abs_url(path)
+        if canonical:
+            self.sitemap.append(canonical)
+
     def page(self, output: str, path: str, template: str | jinja2.Template, *, title: str, description: str,
-             og_type: str = "website", in_sitemap: bool = True, **extra: object) -> None:
+             og_type: str = "website", in_sitemap: bool = True, deps: tuple[str, ...] | None = None,
+             **extra: object) -> None:
+        if in_sitemap:
+            self.sitemap_entry(path)
+        if deps is not None and not self.wanted(output, deps):
+            return
         if isinstance(template, str):
             template = self.env.get_template(template)
         canonical = self.abs_url(path)
-        if in_sitemap and canonical:
-            self.sitemap.append(canonical)
         context = {
             **self.common,
             "page_path": path,
@@ -543,31 +599,49 @@ class _Render:
 MEMO_MACROS = frozenset({"authors", "venue", "links", "paper", "abstract", "bibtex", "icon"})
 
 
-class _MemoMacros:
-    """The macro module, with some macros memoised by the identity of their arguments (the model's
-    objects live as long as the build, and the same arguments always give the same HTML)."""
+# What each page shows besides the layout (settings, base URL, the owner's name and photo,
+# templates and static files: a change to any of those re-renders everything). A paper's page and
+# its .bib depend on "pub:<key>" only.
+DEPENDENCIES: dict[str, tuple[str, ...]] = {
+    "home": ("person", "news", "pubs"),
+    "news": ("news",),
+    "publications": ("pubs",),
+    "cv": ("person", "cv", "pubs"),
+    "feed": ("news", "pubs"),
+}
 
-    def __init__(self, memo: frozenset[str]):
+
+class _MemoMacros:
+    """The macro module, with some macros memoised by their arguments: a paper by its key, other
+    objects by identity (kept alive so ids stay unique). The same arguments always give the same
+    HTML while the layout is the same; the renderer's store outlives a render (see `render`)."""
+
+    def __init__(self, memo: frozenset[str], renderer: SiteRenderer):
         self._module: object = None  # set once the module is made (it refers to this object)
         self._memo = memo
+        self._renderer = renderer
 
     def __getattr__(self, name: str) -> object:
         macro = getattr(self._module, name)
         if name in self._memo:
-            macro = _memoise(macro)
+            macro = _memoise(macro, self._renderer._memo.setdefault(name, {}), self._renderer._memo_keep)
         setattr(self, name, macro)
         return macro
 
 
-def _memoise(macro):
-    cache: dict[tuple, object] = {}
-    keep: list[object] = []  # keeps arguments alive, so their ids stay unique
+def _arg_key(value: object) -> object:
+    if isinstance(value, (str, int, bool, type(None))):
+        return value
+    if isinstance(value, Publication):
+        return ("P", value.key)
+    return id(value)
 
+
+def _memoise(macro, cache: dict[tuple, object], keep: list[object]):
     def call(*args, **kwargs):
-        key = tuple(a if isinstance(a, (str, int, bool, type(None))) else id(a) for a in args)
+        key = tuple(_arg_key(a) for a in args)
         if kwargs:
-            key += tuple(sorted((k, v if isinstance(v, (str, int, bool, type(None))) else id(v))
-                                for k, v in kwargs.items()))
+            key += tuple(sorted((k, _arg_key(v)) for k, v in kwargs.items()))
         result = cache.get(key)
         if result is None:
             result = cache[key] = macro(*args, **kwargs)

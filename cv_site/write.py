@@ -1,11 +1,18 @@
 """Write stage: the only code that touches the output folder.
 
-The new site is written into a temporary sibling folder, then swapped in with two renames, so a build
-that fails (or a crash half way) leaves the last good output as it was. A file whose bytes did not
-change is hard-linked from the old output instead of rewritten: it keeps its inode and mtime, which
-is what a file watcher or `rsync` looks at. Files that are no longer produced disappear with the old
-folder; top-level dotfiles of the old output (`.git`, `.well-known`, `.htaccess`) are carried over.
-Every path must stay inside the output folder.
+The writer is called only once everything has rendered in memory, so a build that fails (bad data,
+a template error) never reaches it and the last good output stays as it was.
+
+- No output folder yet: the site is written into a temporary sibling folder, renamed into place.
+- An output folder already there: only files whose bytes changed are written, in two phases. First
+  each changed file is written to a temporary file beside its target (new folders made as needed);
+  if anything fails there, the temporary files and new folders are removed and the output is as it
+  was. Then each temporary file is renamed over its target (atomic per file: a reader sees the old
+  bytes or the new, never half), files no longer produced are removed, then folders left empty.
+  A file whose bytes did not change is not touched: it keeps its inode and mtime, which is what a
+  file watcher, a browser's reload or `rsync` looks at, and a 5,000-paper rebuild creates no folders.
+- Dotfiles at the top of the output (`.git`, `.well-known`, `.htaccess`) are kept, unless produced.
+- Every path must stay inside the output folder.
 """
 
 from __future__ import annotations
@@ -14,15 +21,18 @@ import os
 import shutil
 import stat
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+TEMP_SUFFIX = ".cv-site-tmp"
 
 
 @dataclass(frozen=True)
 class WriteStats:
     written: int  # new or changed files
-    unchanged: int  # same bytes as before: kept (hard link), not rewritten
+    unchanged: int  # same bytes as before: not rewritten
     removed: int  # in the old output, not produced any more
+    changed: tuple[str, ...] = field(default=(), compare=False)  # written and removed paths, sorted
 
 
 class UnsafePathError(ValueError):
@@ -42,49 +52,146 @@ def check_path(path: str) -> str:
     return path
 
 
-def write_site(files: dict[str, bytes], output: Path) -> WriteStats:
-    """Replace the contents of `output` with `files` ({relative path: bytes}); see the module doc."""
+def write_site(files: dict[str, bytes], output: Path, previous: dict[str, bytes] | None = None) -> WriteStats:
+    """Make the contents of `output` be `files` ({relative path: bytes}); see the module doc.
+
+    `previous`: what the last call wrote to this same folder (serve mode keeps it): a file whose
+    bytes are the very same object as there is known to be on disk already, and files missing
+    from `files` are the stale ones, so the folder need not be read or walked.
+    """
     for path in files:
         check_path(path)
     output = Path(os.path.abspath(output))
     if output.exists() and not output.is_dir():
         raise NotADirectoryError(f"the output {output} exists and is not a folder")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    had_output = output.is_dir()
+    if not output.is_dir():
+        output.parent.mkdir(parents=True, exist_ok=True)
+        return _write_fresh(files, output)
+    return _update(files, str(output), previous)
 
-    staging = Path(tempfile.mkdtemp(prefix=f".cv-site-new-{output.name}-", dir=output.parent))
+
+def _write_fresh(files: dict[str, bytes], output: Path) -> WriteStats:
+    staging = tempfile.mkdtemp(prefix=f".cv-site-new-{output.name}-", dir=output.parent)
     try:
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is public
-        # Plain strings and os calls: with 10,000 files, pathlib's overhead is measurable.
-        old_root, new_root = str(output), str(staging)
-        written = unchanged = 0
         made_dirs = {""}
         for path in sorted(files):
-            data = files[path]
-            parent = path.rpartition("/")[0]
-            if parent not in made_dirs:
-                os.makedirs(f"{new_root}/{parent}", exist_ok=True)
-                while parent not in made_dirs:
-                    made_dirs.add(parent)
-                    parent = parent.rpartition("/")[0]
-            target = f"{new_root}/{path}"
-            old = f"{old_root}/{path}"
-            if had_output and _same_bytes(old, data):
-                os.link(old, target)
-                unchanged += 1
-            else:
-                with open(target, "wb") as handle:
-                    handle.write(data)
-                written += 1
-        removed = _count_stale(output, files) if had_output else 0
-        if had_output:
-            _swap(staging, output, files)
-        else:
-            os.rename(staging, output)
+            _make_parent(staging, path, made_dirs, None)
+            with open(f"{staging}/{path}", "wb") as handle:
+                handle.write(files[path])
+        os.rename(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteStats(written, unchanged, removed)
+    return WriteStats(len(files), 0, 0, tuple(sorted(files)))
+
+
+def _make_parent(root: str, path: str, made_dirs: set[str], created: list[str] | None) -> None:
+    parent = path.rpartition("/")[0]
+    if parent in made_dirs:
+        return
+    missing = []
+    while parent not in made_dirs and not os.path.isdir(f"{root}/{parent}"):
+        missing.append(parent)
+        parent = parent.rpartition("/")[0]
+    for folder in reversed(missing):
+        os.mkdir(f"{root}/{folder}")
+        if created is not None:
+            created.append(folder)
+    parent = path.rpartition("/")[0]
+    while parent not in made_dirs:
+        made_dirs.add(parent)
+        parent = parent.rpartition("/")[0]
+
+
+def _update(files: dict[str, bytes], root: str, previous: dict[str, bytes] | None) -> WriteStats:
+    # Plain strings and os calls: with 10,000 files, pathlib's overhead is measurable.
+    changed = []
+    unchanged = 0
+    for path, data in files.items():
+        if previous is not None and previous.get(path) is data:
+            unchanged += 1
+        elif _same_bytes(f"{root}/{path}", data):
+            unchanged += 1
+        else:
+            changed.append(path)
+    changed.sort()
+
+    # Phase 1: every changed file beside its target; undone whole on failure.
+    temps: list[tuple[str, str]] = []
+    created: list[str] = []
+    made_dirs = {""}
+    try:
+        for path in changed:
+            _make_parent(root, path, made_dirs, created)
+            target = f"{root}/{path}"
+            folder, _, name = target.rpartition("/")
+            temp = f"{folder}/.{name}{TEMP_SUFFIX}"
+            with open(temp, "wb") as handle:
+                temps.append((temp, target))
+                handle.write(files[path])
+            os.chmod(temp, 0o644)
+    except BaseException:
+        for temp, _ in temps:
+            _unlink(temp)
+        for folder in reversed(created):
+            try:
+                os.rmdir(f"{root}/{folder}")
+            except OSError:
+                pass
+        raise
+
+    # Phase 2: rename into place, then remove what is no longer produced.
+    for temp, target in temps:
+        if os.path.isdir(target) and not os.path.islink(target):  # a folder became a file
+            shutil.rmtree(target)
+        os.replace(temp, target)
+    stale = _stale(files, root, previous)
+    for path in stale:
+        full = f"{root}/{path}"
+        if os.path.isdir(full) and not os.path.islink(full):
+            shutil.rmtree(full)
+        else:
+            _unlink(full)
+    _remove_empty_folders(root, stale)
+    return WriteStats(len(changed), unchanged, len(stale), tuple(sorted(changed + stale)))
+
+
+def _stale(files: dict[str, bytes], root: str, previous: dict[str, bytes] | None) -> list[str]:
+    if previous is not None:
+        return sorted(path for path in previous if path not in files and os.path.lexists(f"{root}/{path}"))
+    found = []
+    for folder, dirs, names in os.walk(root):
+        relative = folder[len(root) + 1:].replace(os.sep, "/")
+        if not relative:  # top-level dotfiles are the user's (unless produced)
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            names = [n for n in names if not n.startswith(".") or n in files]
+        for name in names:
+            path = f"{relative}/{name}" if relative else name
+            if path not in files:
+                found.append(path)
+    return sorted(found)
+
+
+def _remove_empty_folders(root: str, removed: list[str]) -> None:
+    folders = set()
+    for path in removed:
+        parent = path.rpartition("/")[0]
+        while parent:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+        try:
+            os.rmdir(f"{root}/{folder}")
+        except OSError:  # not empty, or already gone
+            pass
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def _same_bytes(old: str, data: bytes) -> bool:
@@ -96,39 +203,3 @@ def _same_bytes(old: str, data: bytes) -> bool:
             return handle.read() == data
     except OSError:  # missing, unreadable
         return False
-
-
-def _count_stale(output: Path, files: dict[str, bytes]) -> int:
-    stale = 0
-    for folder, dirs, names in os.walk(output):
-        relative = os.path.relpath(folder, output)
-        if relative == ".":
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            names = [n for n in names if not n.startswith(".")]
-        for name in names:
-            path = name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
-            if path not in files:
-                stale += 1
-    return stale
-
-
-def _swap(staging: Path, output: Path, files: dict[str, bytes]) -> None:
-    """old output -> trash, its dotfiles -> staging, staging -> output; undone on failure."""
-    trash = Path(tempfile.mkdtemp(prefix=f".cv-site-old-{output.name}-", dir=output.parent))
-    old = trash / output.name
-    os.rename(output, old)
-    produced_tops = {path.split("/", 1)[0] for path in files}
-    moved: list[str] = []
-    try:
-        for entry in sorted(os.listdir(old)):
-            if entry.startswith(".") and entry not in produced_tops:
-                os.rename(old / entry, staging / entry)
-                moved.append(entry)
-        os.rename(staging, output)
-    except BaseException:
-        for entry in moved:  # put the last good site back as it was
-            os.rename(staging / entry, old / entry)
-        os.rename(old, output)
-        os.rmdir(trash)
-        raise
-    shutil.rmtree(trash, ignore_errors=True)

@@ -1,5 +1,6 @@
-"""The writer: atomic swap, unchanged files kept (same inode and mtime), stale files removed,
-dotfiles kept, nothing outside the output folder."""
+"""The writer: fresh output via a temporary folder, updates file by file (changed files only, each
+atomically; a failure before the renames leaves the old output), unchanged files kept (same inode
+and mtime), stale files and empty folders removed, dotfiles kept, nothing outside the output folder."""
 
 from __future__ import annotations
 
@@ -98,24 +99,61 @@ def test_a_failure_while_writing_leaves_the_old_site(tmp_path: Path, monkeypatch
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
 
 
-def test_a_failed_swap_puts_the_old_site_and_its_dotfiles_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_in_a_new_folder_removes_the_folders_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "_site"
     write_site({"index.html": b"good"}, out)
-    (out / ".git").mkdir()
-    real_rename = os.rename
+    real_open = open
 
-    def failing_rename(src, dst):
-        if Path(dst) == out and Path(src).name.startswith(".cv-site-new-"):
-            raise OSError("rename failed")
-        return real_rename(src, dst)
+    def failing_open(path, mode="r", *args, **kwargs):
+        if "w" in mode and "deep" in str(path):
+            raise OSError("disk full")
+        return real_open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(os, "rename", failing_rename)
-    with pytest.raises(OSError, match="rename failed"):
-        write_site({"index.html": b"new"}, out)
+    monkeypatch.setattr("builtins.open", failing_open)
+    with pytest.raises(OSError, match="disk full"):
+        write_site({"index.html": b"new", "a/b/deep.html": b"x"}, out)
     monkeypatch.undo()
     assert snapshot(out) == {"index.html": b"good"}
-    assert (out / ".git").is_dir()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+
+
+def test_an_update_creates_no_folder_when_only_files_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """5,000 papers = 5,000 folders: a rebuild must not make or remove them again."""
+    out = tmp_path / "_site"
+    files = {f"publications/p{i}/index.html": f"paper {i}".encode() for i in range(50)}
+    write_site(files, out)
+    inodes = {p.name: p.stat().st_ino for p in (out / "publications").iterdir()}
+    made: list[str] = []
+    real_mkdir = os.mkdir
+    monkeypatch.setattr(os, "mkdir", lambda path, *a, **k: (made.append(path), real_mkdir(path, *a, **k)))
+    stats = write_site({**files, "publications/p7/index.html": b"edited"}, out)
+    assert (stats.written, stats.unchanged, stats.removed) == (1, 49, 0)
+    assert stats.changed == ("publications/p7/index.html",)
+    assert made == []
+    assert {p.name: p.stat().st_ino for p in (out / "publications").iterdir()} == inodes
+    assert (out / "publications/p7/index.html").read_bytes() == b"edited"
+    assert not list(out.rglob("*.cv-site-tmp"))
+
+
+def test_stale_files_and_their_empty_folders_go(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"index.html": b"i", "publications/a/index.html": b"a", "publications/a/a.bib": b"@",
+                "publications/b/index.html": b"b"}, out)
+    stats = write_site({"index.html": b"i", "publications/b/index.html": b"b"}, out)
+    assert stats.removed == 2
+    assert not (out / "publications" / "a").exists()
+    assert snapshot(out) == {"index.html": b"i", "publications/b/index.html": b"b"}
+
+
+def test_previous_output_known_in_memory_skips_the_disk(tmp_path: Path) -> None:
+    """Serve mode passes what it wrote last time: same bytes object = on disk already."""
+    out = tmp_path / "_site"
+    files = {"index.html": b"i", "gone.html": b"g", "keep.html": b"k"}
+    write_site(files, out)
+    new = {"index.html": files["index.html"], "keep.html": b"K"}
+    stats = write_site(new, out, previous=files)
+    assert (stats.written, stats.unchanged, stats.removed) == (1, 1, 1)
+    assert snapshot(out) == {"index.html": b"i", "keep.html": b"K"}
 
 
 def test_output_that_is_a_file_is_an_error(tmp_path: Path) -> None:
