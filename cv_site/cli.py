@@ -16,6 +16,7 @@ examples:
   cv-site check                      validate data/ and print a summary
   cv-site build                      write the site and cv.pdf to _site/
   cv-site build --base-url https://name.github.io/repo/
+  cv-site serve --open               preview at http://127.0.0.1:8000/, reloads on every save
   cv-site schema > cv.schema.json    JSON Schema of data/cv.yml for your editor
   cv-site new mysite --name "Ada Lovelace"     start a new site in mysite/
   cv-site import-alfolio ../al-folio --output mysite   bring an al-folio site's CV and papers
@@ -57,6 +58,20 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: url in data/site.yml)")
     build.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip cv.pdf")
     build.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", help="build, serve on http://127.0.0.1:8000/ and rebuild + reload on every save")
+    _add_source(serve)
+    serve.add_argument("--output", type=Path, default=None, metavar="DIR",
+                       help="where to write the site (default: _site in the source folder)")
+    serve.add_argument("--base-url", default=None, metavar="URL",
+                       help="as for build: a project site (https://name.github.io/repo/) is served under /repo/")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the interface to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=None,
+                       help="the port (default: 8000, or the next free one)")
+    serve.add_argument("--open", action="store_true", help="open the site in the web browser")
+    serve.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip cv.pdf")
+    serve.set_defaults(run=_serve)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a data file")
     schema.add_argument("file", nargs="?", choices=["cv", "site", "news"], default="cv",
@@ -107,6 +122,14 @@ def _build(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     print(result.summary())
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from cv_site.build import BuildOptions
+    from cv_site.serve import serve
+
+    output = args.output if args.output is not None else args.source / "_site"
+    return serve(BuildOptions(args.source, output, args.base_url, args.pdf), args.host, args.port, args.open)
 
 
 def _schema(args: argparse.Namespace) -> int:
