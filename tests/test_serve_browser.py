@@ -1,0 +1,59 @@
+"""`cv-site serve` in a real browser (Playwright on Debian's Chromium): an edit to the bio shows up
+without any action, broken YAML shows an overlay naming the file and line, fixing it clears it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from test_serve import Running, copy_example
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run does it)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+
+
+def test_live_reload_and_error_overlay(tmp_path: Path) -> None:
+    source = copy_example(tmp_path / "site")
+    cv = source / "data" / "cv.yml"
+    good = cv.read_text(encoding="utf-8")
+    server = Running(source, watch=True)
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"http://127.0.0.1:{server.port}/")
+            page.wait_for_function("() => document.querySelector('script[data-events]')")
+            page.wait_for_timeout(300)  # the event stream is open
+            sync_api.expect(page.get_by_text("A sentence typed just now.")).to_have_count(0)
+
+            cv.write_text(good.replace("bio: |", "bio: |\n    A sentence typed just now.\n", 1), encoding="utf-8")
+            sync_api.expect(page.get_by_text("A sentence typed just now.")).to_be_visible(timeout=10_000)
+
+            lines = good.splitlines()
+            broken_line = next(i for i, line in enumerate(lines) if line.startswith("  name:")) + 1
+            lines[broken_line - 1] = "  name: [unclosed"
+            cv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            overlay = page.locator("#cv-site-overlay")
+            sync_api.expect(overlay).to_be_visible(timeout=10_000)
+            sync_api.expect(overlay).to_contain_text(re.compile(r"data/cv\.yml:\d+(:\d+)?"))
+            text = overlay.inner_text()
+            found = [int(n) for n in re.findall(r"cv\.yml:(\d+)", text)]
+            assert found and min(abs(n - broken_line) for n in found) <= 1, text
+            sync_api.expect(page.get_by_text("A sentence typed just now.")).to_be_visible()  # last good page
+
+            cv.write_text(good, encoding="utf-8")
+            sync_api.expect(overlay).to_have_count(0, timeout=10_000)
+            sync_api.expect(page.get_by_text("A sentence typed just now.")).to_have_count(0, timeout=10_000)
+            assert errors == []
+            browser.close()
+    finally:
+        server.close()
