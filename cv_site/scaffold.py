@@ -9,6 +9,7 @@ README for the site's owner. Files whose name starts with `dot-` are written wit
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -42,8 +43,10 @@ def starter_files(name: str | None = None) -> dict[str, str]:
             continue
         relative = "/".join(_dotted(part) for part in path.relative_to(STARTER).parts)
         text = path.read_text(encoding="utf-8")
-        # In YAML the name is a double-quoted scalar: a JSON string is one, whatever it holds.
-        text = text.replace(f'"{PLACEHOLDER_NAME}"', json.dumps(name, ensure_ascii=False))
+        if path.suffix == ".yml":
+            # Inside YAML's double-quoted scalars, escape the name as in a JSON string (which is one).
+            escaped = json.dumps(name, ensure_ascii=False)[1:-1]
+            text = re.sub(r'"[^"\n]*"', lambda m: m.group(0).replace(PLACEHOLDER_NAME, escaped), text)
         text = text.replace(PLACEHOLDER_NAME, name)
         text = text.replace(f"cv-site=={VERSION_TOKEN}", requirement())
         files[relative] = text
