@@ -251,6 +251,7 @@ class SiteRenderer:
         # Dropped whole on a full render; per paper when that paper changed (see `render`).
         self._memo: dict[str, dict[tuple, object]] = {}
         self._memo_keep: list[object] = []
+        self._memo_by_paper: dict[str, list[tuple[dict, tuple]]] = {}  # paper key -> its entries
 
     def markdown(self, allow_html: bool) -> MarkdownRenderer:
         if allow_html not in self._markdown:
@@ -267,19 +268,17 @@ class SiteRenderer:
         `changed=None` renders everything. Anything else (settings, base URL, templates, static
         files, the owner's name or photo) must come as `changed=None`: every page shows it.
         """
-        if changed is None or previous is None:
+        if changed is None or previous is None or len(self._memo_keep) > 100_000:
             self._memo.clear()
             self._memo_keep.clear()
+            self._memo_by_paper.clear()
+        if changed is None or previous is None:
             changed, previous = None, None
         else:
-            stale = {token[4:] for token in changed if token.startswith("pub:")}
-            if stale:
-                for cache in self._memo.values():
-                    for key in [k for k in cache if any(type(a) is tuple and a[0] == "P" and a[1] in stale for a in k)]:
-                        del cache[key]
-            if len(self._memo_keep) > 100_000:  # a long session: start afresh now and then
-                self._memo.clear()
-                self._memo_keep.clear()
+            for token in changed:
+                if token.startswith("pub:"):
+                    for cache, key in self._memo_by_paper.pop(token[4:], ()):
+                        cache.pop(key, None)
         try:
             return _Render(self, site, base_url, has_pdf, changed, previous).run()
         except jinja2.TemplateError as error:
@@ -395,6 +394,9 @@ class _Render:
             "accent_dark": readable_accent(site.settings.accent_color, DARK_BACKGROUNDS),
             "show_news_page": len(site.news) > site.settings.news_on_home,
             "json_ld": json_ld,
+            # Python for what Jinja's filters do slowly over thousands of papers:
+            "any_of": lambda items, name: any(getattr(item, name) for item in items),
+            "distinct": lambda items, name: list(dict.fromkeys(getattr(item, name) for item in items)),
             "scholar_date": scholar_date,
             "iso_date": iso_date,
             "pdf_url": self.pdf_url,
@@ -624,7 +626,8 @@ class _MemoMacros:
     def __getattr__(self, name: str) -> object:
         macro = getattr(self._module, name)
         if name in self._memo:
-            macro = _memoise(macro, self._renderer._memo.setdefault(name, {}), self._renderer._memo_keep)
+            macro = _memoise(macro, self._renderer._memo.setdefault(name, {}), self._renderer._memo_keep,
+                             self._renderer._memo_by_paper)
         setattr(self, name, macro)
         return macro
 
@@ -637,7 +640,7 @@ def _arg_key(value: object) -> object:
     return id(value)
 
 
-def _memoise(macro, cache: dict[tuple, object], keep: list[object]):
+def _memoise(macro, cache: dict[tuple, object], keep: list[object], by_paper: dict[str, list]):
     def call(*args, **kwargs):
         key = tuple(_arg_key(a) for a in args)
         if kwargs:
@@ -646,6 +649,9 @@ def _memoise(macro, cache: dict[tuple, object], keep: list[object]):
         if result is None:
             result = cache[key] = macro(*args, **kwargs)
             keep.append((args, kwargs))
+            for arg in (*args, *kwargs.values()):
+                if isinstance(arg, Publication):
+                    by_paper.setdefault(arg.key, []).append((cache, key))
         return result
 
     return call
