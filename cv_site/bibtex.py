@@ -28,10 +28,11 @@ from bibtexparser.splitter import _MARK_PATTERN, Splitter
 from cv_site.dates import MONTHS, DateError, parse_date
 from cv_site.errors import Problem, Severity
 from cv_site.latex import clear_cache as clear_latex_cache
-from cv_site.latex import latex_to_text, unescape_url
+from cv_site.latex import latex_to_marked, unescape_url, unknown_commands
 from cv_site.links import PAPER_LINK_KINDS, Link, is_safe_url, make_link
 from cv_site.model import Person, Publication, SourceRef
 from cv_site.names import OwnerMatcher, names_text, parse_names, without_marks
+from cv_site.richtext import has_markers, plain
 from cv_site.names import clear_cache as clear_names_cache
 
 # Every problem is reported as a Problem; bibtexparser's own log lines would repeat them.
@@ -73,7 +74,7 @@ KNOWN_TYPES = frozenset(VENUE_KINDS) | {
     "misc", "online", "electronic", "www", "unpublished", "booklet", "manual", "patent",
     "software", "dataset", "standard", "reference", "inreference", "suppbook", "suppcollection",
 }  # fmt: skip
-NO_YEAR_NEEDED = frozenset({"unpublished", "misc", "online"})
+NO_YEAR_NEEDED = frozenset({"unpublished", "misc", "online", "electronic", "www", "software", "dataset", "manual"})
 # Where an entry appeared, by entry type: the first field present wins.
 _VENUE_FIELDS = {
     "journal": ("journal", "journaltitle"),
@@ -287,7 +288,15 @@ class _Loader:
 
     def publication(self, entry: _Entry) -> Publication:
         raw = entry.fields
-        fields = {name: _DECODERS.get(name, latex_to_text)(value) for name, value in raw.items()}
+        fields = {name: _DECODERS.get(name, latex_to_marked)(value) for name, value in raw.items()}
+        styled = {}
+        for name, value in raw.items():
+            if "\\" in value or "$" in value:
+                if name not in _DECODERS and has_markers(fields[name]):
+                    styled[name] = fields[name]
+                    fields[name] = plain(styled[name])
+                if name not in VERBATIM_FIELDS and (unknown := unknown_commands(value)):
+                    self.report_unknown_commands(entry, name, unknown)
         entry_type = self.checked_type(entry)
         year, month, day = self.date(entry, fields)
         venue_kind = VENUE_KINDS.get(entry_type, "other")
@@ -317,7 +326,16 @@ class _Loader:
             abstract=fields.get("abstract", ""),
             doi=_DOI_PREFIX.sub("", fields.get("doi", "").strip()),
             arxiv_id=arxiv_id,
+            venue_line=_venue_line(entry_type, entry.entry_type, fields, styled, raw),
+            styled=styled,
         )
+
+    def report_unknown_commands(self, entry: _Entry, name: str, commands: tuple[str, ...]) -> None:
+        shown = ", ".join(f"\\{command}" for command in commands)
+        noun = "command" if len(commands) == 1 else "commands"
+        message = f"unknown LaTeX {noun} {shown} in field '{name}'; kept as written"
+        hint = "write the text it stands for (cv-site does not read \\newcommand or @preamble)"
+        self.report(entry.lines.get(name, entry.line), entry.key, message, hint, severity="warning")
 
     def checked_type(self, entry: _Entry) -> str:
         if entry.entry_type in KNOWN_TYPES:
@@ -450,7 +468,7 @@ def _squash_spaces(value: str) -> str:
     return "\n\n".join(" ".join(re.split(r"[ \t\r\n]+", paragraph)) for paragraph in paragraphs)
 
 
-# How each field is decoded; any other field is LaTeX text.
+# How each field is decoded; any other field is LaTeX text (latex_to_marked).
 _DECODERS = {**{name: unescape_url for name in VERBATIM_FIELDS}, "author": names_text, "editor": names_text}
 
 
@@ -598,3 +616,117 @@ def _duplicate_keys(fields: list[bib.Field]) -> set[str]:
             duplicates.add(bib_field.key)
         seen.add(bib_field.key)
     return duplicates
+
+
+# --- the venue line ------------------------------------------------------------------------------
+
+_THESIS_TYPES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis", "mathesis": "Master's thesis",
+                 "bathesis": "Bachelor's thesis", "candthesis": "Candidate thesis"}  # fmt: skip
+_REPORT_TYPES = {"techreport": "Technical Report", "resreport": "Research Report"}
+_PATENT_COUNTRIES = {"patentus": "US", "patenteu": "EP", "patentde": "DE", "patentuk": "GB", "patentfr": "FR",
+                     "patentjp": "JP", "patentcn": "CN", "patentwo": "WO"}  # fmt: skip
+_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+_IN_A_BOOK = frozenset({"incollection", "inbook", "bookinbook", "inreference", "suppbook", "suppcollection"})
+
+
+def _venue_line(entry_type: str, written_type: str, fields: dict[str, str], styled: dict[str, str],
+                raw: dict[str, str]) -> str:
+    """Where and how the work appeared, by entry type, with italic/bold/math markers kept:
+    "Journal, vol. 3, no. 2, pp. 1–10", "In: A. Editor (ed.), Book, pp. 5–9. Publisher",
+    "PhD thesis, School", "Technical Report 123, Institution", "Patent US 1234", "Software"."""
+
+    def get(name: str) -> str:
+        value = (styled.get(name) or fields.get(name, "")).strip()
+        return "" if value.startswith(("http://", "https://")) else value
+
+    def join(*parts: str, sep: str = ", ") -> str:
+        return sep.join(part for part in parts if part)
+
+    pages = fields.get("pages", "").strip().replace("--", "–").replace("-", "–")
+    pages = (("pp. " if any(c in pages for c in "–,") else "p. ") + pages) if pages else ""
+    volume = "vol. " + fields["volume"].strip() if fields.get("volume", "").strip() else ""
+    number = fields.get("number", "").strip()
+    publisher = join(get("publisher"), get("address") or get("location"))
+    edition = _edition(fields.get("edition", "").strip())
+    kind = entry_type if written_type == entry_type else "misc"
+
+    if kind in ("article", "periodical"):
+        line = join(get("journal") or get("journaltitle"), volume, "no. " + number if number else "", pages)
+    elif kind in ("inproceedings", "conference"):
+        line = join(get("booktitle") or get("eventtitle"), volume, pages, get("organization") if get("booktitle") else get("publisher"))
+    elif kind in _IN_A_BOOK and get("booktitle") or kind == "incollection":
+        editors = _editor_list(raw.get("editor", ""))
+        chapter = "ch. " + fields["chapter"].strip() if fields.get("chapter", "").strip() else ""
+        line = join(join(editors, get("booktitle"), edition, volume, chapter, pages), publisher, sep=". ")
+        line = "In: " + line if line else ""
+    elif kind == "inbook":  # classic BibTeX: the title is the book's, chapter/pages the part
+        chapter = "Chapter " + fields["chapter"].strip() if fields.get("chapter", "").strip() else ""
+        line = join(join(chapter, pages), edition, publisher, sep=". ")
+    elif kind in ("book", "mvbook", "collection", "mvcollection", "booklet", "reference"):
+        line = join(edition, get("series") + (" " + number if number else "") if get("series") else "",
+                    volume, publisher or get("howpublished"))
+    elif kind in ("proceedings", "mvproceedings"):
+        line = join(get("series"), volume, get("organization"), publisher)
+    elif kind in ("phdthesis", "mastersthesis", "thesis"):
+        written = fields.get("type", "").strip()
+        label = _THESIS_TYPES.get(written.lower(), written) or _THESIS_TYPES.get(kind, "Thesis")
+        line = join(label, get("school") or get("institution"), get("address") or get("location"))
+    elif kind in ("techreport", "report"):
+        written = fields.get("type", "").strip()
+        label = _REPORT_TYPES.get(written.lower(), written) or ("Technical Report" if kind == "techreport" else "Report")
+        line = join(join(label, number, sep=" "), get("institution") or get("school") or get("publisher"))
+    elif kind == "manual":
+        line = join("Manual", edition, get("organization") or get("publisher") or get("institution"))
+    elif kind == "patent":
+        country = _PATENT_COUNTRIES.get(fields.get("type", "").strip().lower(), "")
+        if country and number.upper().startswith(country):
+            country = ""
+        line = join(join("Patent", country, number, sep=" "), get("holder"))
+    elif kind in ("software", "dataset"):
+        version = fields.get("version", "").strip()
+        line = join("Software" if kind == "software" else "Dataset", "version " + version if version else "",
+                    get("publisher") or get("organization") or get("institution") or get("howpublished"))
+    elif kind in ("online", "electronic", "www"):
+        urldate = fields.get("urldate", "").strip()
+        line = join(get("organization") or get("publisher") or get("howpublished") or get("journal") or "Online",
+                    "accessed " + urldate if urldate else "")
+    else:  # misc, unpublished, standard and the unknown types
+        line = join(get("howpublished"), get("journal") or get("booktitle") or get("publisher")
+                    or get("organization") or get("institution") or get("school"))
+    eprint = _eprint(fields)
+    if eprint and not line:
+        line = eprint
+    note = get("note")
+    if note and kind in ("misc", "unpublished", "online", "electronic", "www") and note not in line:
+        line = join(line, note, sep=". ")
+    return line
+
+
+def _edition(edition: str) -> str:
+    if not edition:
+        return ""
+    if edition.isdigit():
+        n = int(edition)
+        ordinal = _ORDINALS.get(n if n % 100 not in (11, 12, 13) else 0, "") or _ORDINALS.get(n % 10, "")
+        ordinal = f"{n}{ordinal[-2:]}" if ordinal and n % 100 not in (11, 12, 13) else f"{n}th"
+        return f"{ordinal} edition"
+    return edition if "ed" in edition.lower() else f"{edition} edition"
+
+
+def _editor_list(field_text: str) -> str:
+    editors = [a.display for a in parse_names(field_text)] if field_text.strip() else []
+    if not editors:
+        return ""
+    return ", ".join(editors) + (" (ed.)" if len(editors) == 1 else " (eds.)")
+
+
+def _eprint(fields: dict[str, str]) -> str:
+    eprint = fields.get("eprint", "").strip()
+    if not eprint:
+        return ""
+    archive = (fields.get("eprinttype", "") or fields.get("archiveprefix", "")).strip()
+    if archive.lower() == "arxiv" or (not archive and re.fullmatch(r"\d{4}\.\d{4,5}(v\d+)?", eprint)):
+        arxiv = "arXiv:" + _ARXIV_PREFIX.sub("", eprint)
+        primary = fields.get("primaryclass", "").strip() or fields.get("eprintclass", "").strip()
+        return f"{arxiv} [{primary}]" if primary else arxiv
+    return f"{archive}: {eprint}" if archive else eprint

@@ -6,7 +6,10 @@ does not know goes to pylatexenc, and only that macro with its arguments: runnin
 every field costs ~100x the parse itself. A macro neither knows is kept as written, so no content
 disappears.
 
-Math (`$...$`, `$$...$$`) is kept intact, dollars and backslashes included: the site renders it.
+Formatting is kept as formatting: `latex_to_marked` wraps `\\emph{x}`/`\\textit{x}`/`{\\em x}` and
+`\\textbf{x}`/`{\\bf x}` in `richtext` markers, and math (`$...$`, `$$...$$`) too, its TeX source
+intact. `latex_to_text` is the plain text of that (math converted to Unicode where it can be:
+`$\\ell_1$` -> `ℓ₁`). `unknown_commands` names the commands kept as written, for warnings.
 Results are cached by the field's text, so a rebuild decodes only what changed.
 """
 
@@ -15,6 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+from cv_site.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MATH, plain
 
 NBSP = "\u00a0"
 
@@ -57,6 +62,10 @@ _FORMATTING = frozenset(
 # pylatexenc knows these, but renders them as nothing or a placeholder: keep them as written.
 # (\input and \include would read files if pylatexenc were given an input directory; it is not.)
 _KEEP_AS_WRITTEN = frozenset({"input", "include", "cite", "citep", "citet", "ref", "eqref", "label"})
+_ITALIC_COMMANDS = frozenset("textit emph textsl it em sl itshape slshape".split())
+_BOLD_COMMANDS = frozenset("textbf bf bfseries".split())
+# {\em text} and {\bf text}: a switch that holds to the end of its group.
+_SWITCH = re.compile(r"\{\\(em|it|itshape|sl|slshape|bf|bfseries)(?![A-Za-z])\s*((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}")
 
 _BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"  # a group, up to three levels deep
 _TOKEN = re.compile(
@@ -85,21 +94,60 @@ def _pylatexenc():  # type: ignore[no-untyped-def]
 
 
 def latex_to_text(text: str) -> str:
-    """Unicode for display: accents composed, escapes and braces removed, math kept.
+    """Unicode for display: accents composed, escapes, braces and formatting removed, math as
+    Unicode where it converts (else its TeX source).
 
-    Plain text (no backslash, brace, tie, dash or TeX quote), which is most fields, is returned as
-    it is; the `in` tests that find it are several times faster than a regular expression search."""
-    plain = "\\" not in text and "{" not in text and "}" not in text and "~" not in text
-    if plain and "`" not in text and "--" not in text and "''" not in text:
+    Plain text (no backslash, brace, tie, dash, dollar or TeX quote), which is most fields, is
+    returned as it is; the `in` tests that find it are several times faster than a regex search."""
+    if _is_plain(text):
+        return text
+    return plain(_decode(text))
+
+
+def latex_to_marked(text: str) -> str:
+    """Like `latex_to_text`, with italic, bold and math kept as `richtext` markers."""
+    if _is_plain(text):
         return text
     return _decode(text)
+
+
+def _is_plain(text: str) -> bool:
+    simple = "\\" not in text and "{" not in text and "}" not in text and "~" not in text and "$" not in text
+    return simple and "`" not in text and "--" not in text and "''" not in text
 
 
 @lru_cache(maxsize=65536)
 def _decode(text: str) -> str:
     if "\\" not in text and "$" not in text:  # only braces, dashes, ties and quotes: no regex needed
         return _replace_punctuation(text.replace("{", "").replace("}", ""))
+    if "{\\" in text:
+        text = _SWITCH.sub(_switch, text)
     return unicodedata.normalize("NFC", _TOKEN.sub(_replace, text))
+
+
+def _switch(match: re.Match) -> str:
+    opening, closing = (BOLD, END_BOLD) if match.group(1).startswith("b") else (ITALIC, END_ITALIC)
+    return opening + match.group(2) + closing
+
+
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_MATH = re.compile(r"\$\$.+?\$\$|\$(?:\\.|[^$\\])+\$", re.DOTALL)
+_HANDLED = frozenset(_SYMBOLS) | _FORMATTING | frozenset("u v r H d c k b href".split())
+
+
+@lru_cache(maxsize=16384)
+def unknown_commands(text: str) -> tuple[str, ...]:
+    """The commands in `text` (outside math) that are kept as written: neither this module nor
+    pylatexenc knows them, or they refer to something outside the entry (\\cite, \\ref)."""
+    if "\\" not in text:
+        return ()
+    names = []
+    for name in _COMMAND.findall(_MATH.sub("", text.replace("\\\\", "  "))):
+        if name in _HANDLED or name in names:
+            continue
+        if name in _KEEP_AS_WRITTEN or _pylatexenc()[1].get_macro_spec(name) is None:
+            names.append(name)
+    return tuple(names)
 
 
 def _replace_punctuation(text: str) -> str:
@@ -126,6 +174,10 @@ def _control_word(match: re.Match) -> str:
         eats_space = not args and name in _EATS_SPACE
     elif name in _FORMATTING:
         text = _decode(args)
+        if args and name in _ITALIC_COMMANDS:
+            text = ITALIC + text + END_ITALIC
+        elif args and name in _BOLD_COMMANDS:
+            text = BOLD + text + END_BOLD
         eats_space = not args  # {\\em x}
     else:
         text = _fallback(f"\\{name}{star}{args}")
@@ -149,7 +201,7 @@ def _fallback(command: str) -> str:
 
 # Which alternative of _TOKEN matched, by the last group it closes.
 _HANDLERS = {
-    "math": lambda m: m.group(0),
+    "math": lambda m: MATH + m.group(0).strip("$") + END_MATH,
     "braced": _accented,
     "dotless": _accented,
     "letter": _accented,

@@ -399,6 +399,19 @@ class SourceRef:
     line: int  # 1-based line of the entry's "@"
 
 
+ENTRY_TYPE_LABELS = {
+    "article": "Journal article", "periodical": "Periodical", "book": "Book", "mvbook": "Book",
+    "inbook": "Book chapter", "bookinbook": "Book chapter", "incollection": "Book chapter",
+    "collection": "Edited volume", "mvcollection": "Edited volume", "suppbook": "Book supplement",
+    "suppcollection": "Book supplement", "inproceedings": "Conference paper", "conference": "Conference paper",
+    "proceedings": "Proceedings", "mvproceedings": "Proceedings", "phdthesis": "PhD thesis",
+    "mastersthesis": "Master's thesis", "thesis": "Thesis", "techreport": "Technical report",
+    "report": "Report", "manual": "Manual", "misc": "Other", "online": "Online resource",
+    "electronic": "Online resource", "www": "Online resource", "patent": "Patent",
+    "unpublished": "Unpublished", "software": "Software", "dataset": "Dataset", "booklet": "Booklet",
+    "standard": "Standard", "reference": "Reference work", "inreference": "Reference entry",
+}  # fmt: skip
+
 PublicationStatus = Literal["published", "submitted", "preprint", "unpublished"]
 
 
@@ -426,6 +439,42 @@ class Publication:
     abstract: str = ""
     doi: str = ""
     arxiv_id: str = ""
+    venue_line: str = ""  # where and how it appeared, by entry type ("PhD thesis, MIT"), styled
+    styled: dict[str, str] = field(default_factory=dict)  # fields with italic/bold/math (richtext markers)
+
+    def styled_text(self, name: str) -> str:
+        """A field with its italic, bold and math markers (see richtext); "" when absent."""
+        if name in self.styled:
+            return self.styled[name]
+        if name == "venue_line":
+            return self.venue_line or self.venue or self.fields.get("note", "")
+        return self.title if name == "title" else self.abstract if name == "abstract" else self.fields.get(name, "")
+
+    def html(self, name: str):  # -> markupsafe.Markup
+        """A field as HTML: text escaped, \\emph/\\textbf as <em>/<strong>, math in <span class="math">."""
+        from cv_site.richtext import to_html
+
+        return to_html(self.styled_text(name))
+
+    def html_paragraphs(self, name: str) -> list:  # -> list[markupsafe.Markup]
+        """A field's paragraphs (split at blank lines) as HTML, as `html`."""
+        from cv_site.richtext import to_html
+
+        return [to_html(para.strip()) for para in self.styled_text(name).split("\n\n") if para.strip()]
+
+    @property
+    def people(self) -> tuple[Author, ...]:
+        """The authors; for an edited volume without authors, its editors."""
+        return self.authors or self.editors
+
+    @property
+    def people_are_editors(self) -> bool:
+        return not self.authors and bool(self.editors)
+
+    @property
+    def type_label(self) -> str:
+        """"Journal article", "PhD thesis", "Software"... for the entry type."""
+        return ENTRY_TYPE_LABELS.get(self.entry_type, "Other")
 
     @property
     def has_equal_contribution(self) -> bool:

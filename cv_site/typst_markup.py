@@ -103,7 +103,7 @@ def _inline_parts(text: str, allow_html: bool) -> Iterator[Typst]:
 
     def flush() -> Iterator[Typst]:
         if buffer:
-            yield from _text_runs("".join(buffer))
+            yield from text_runs("".join(buffer))
             buffer.clear()
 
     pos = 0
@@ -172,7 +172,7 @@ _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", "0123456789+-=(
 _SCRIPT_RUN = re.compile("([" + "".join(_SUPER) + "]+|[" + "".join(_SUB) + "]+)")
 
 
-def _text_runs(text: str) -> Iterator[Typst]:
+def text_runs(text: str) -> Iterator[Typst]:
     """A text run as string literals; Unicode super/subscript characters (10⁶, H₂O) become
     `super(..)`/`sub(..)`, which every text font can draw (many fonts lack the Unicode ones)."""
     for index, run in enumerate(_SCRIPT_RUN.split(text)):

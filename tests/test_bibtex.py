@@ -146,7 +146,8 @@ def test_values_are_decoded_and_whitespace_collapsed() -> None:
     assert paper.title == "BERT: Pre-training of Deep Nets"
     assert paper.fields["author"] == "Müller, J."
     assert paper.fields["pages"] == "1–10"
-    assert paper.abstract == "First.\n\nSecond $\\ell_1$."
+    assert paper.abstract == "First.\n\nSecond ℓ₁."  # math as Unicode in the plain text
+    assert paper.styled["abstract"] == "First.\n\nSecond \ue004\\ell_1\ue005."  # its TeX source kept
     assert paper.fields["url"] == "https://example.org/~me/a_b"
 
 
@@ -371,13 +372,22 @@ def test_invalid_keys_are_errors(key: str, message: str) -> None:
         ("{{ 7*7 }}", " 7*7 "),
         ("#set page(width: 1cm)", "#set page(width: 1cm)"),
         ("$", "$"),
-        ("\\input{/etc/passwd}", "\\input{/etc/passwd}"),
     ],
 )
 def test_hostile_values_come_through_as_data(value: str, text: str) -> None:
     paper = load_one(f"@misc{{a, author = {{A B}}, title = {{{value}}}, note = {{{value}}}}}")
     assert paper.title == text and paper.fields["note"] == text
     assert f"title = {{{value}}}" in paper.bibtex
+
+
+def test_input_is_kept_as_text_with_a_warning() -> None:
+    value = "\\input{/etc/passwd}"
+    (paper,), problems = load(f"@misc{{a, author = {{A B}}, title = {{{value}}}, note = {{{value}}}}}")
+    assert [p.split("\n")[0] for p in problems] == [
+        "data/papers.bib:1:1: warning: a: unknown LaTeX command \\input in field 'title'; kept as written",
+        "data/papers.bib:1:1: warning: a: unknown LaTeX command \\input in field 'note'; kept as written",
+    ]
+    assert paper.title == value and paper.fields["note"] == value
 
 
 def test_owner_may_be_none() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cv_site.latex import NBSP, latex_to_text, unescape_url
+from cv_site.latex import NBSP, latex_to_marked, latex_to_text, unescape_url, unknown_commands
+from cv_site.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MATH
 
 
 @pytest.mark.parametrize(
@@ -63,11 +64,47 @@ def test_braces_and_formatting_are_removed(latex: str, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "math",
-    ["$\\ell_1$", "$\\mathbb{R}^{n}$", "$O(n \\log n)$", "$$\\sum_i x_i$$", "$a \\$ b$"],
+    ("math", "text"),
+    [
+        ("$\\ell_1$", "ℓ₁"),
+        ("$\\mathbb{R}^{n}$", "ℝⁿ"),
+        ("$O(n \\log n)$", "O(n log n)"),
+        ("$$\\sum_i x_i$$", "∑ᵢ xᵢ"),
+        ("$a \\$ b$", "a $ b"),
+        ("$\\frac{1}{n+1}$", "1/(n+1)"),
+        ("$\\unknown{x}_{ab}$", "\\unknown{x}_{ab}"),  # as written when it does not convert
+    ],
 )
-def test_math_is_kept_intact(math: str) -> None:
-    assert latex_to_text(f"{{Sparse}} {math} -- {{fast}}") == f"Sparse {math} – fast"
+def test_math_is_readable_text_and_keeps_its_source(math: str, text: str) -> None:
+    assert latex_to_text(f"{{Sparse}} {math} -- {{fast}}") == f"Sparse {text} – fast"
+    source = math.strip("$")
+    assert latex_to_marked(f"{{Sparse}} {math}") == f"Sparse {MATH}{source}{END_MATH}"
+
+
+@pytest.mark.parametrize(
+    ("latex", "marked"),
+    [
+        ("\\textit{x} \\emph{y} \\textbf{z}", f"{ITALIC}x{END_ITALIC} {ITALIC}y{END_ITALIC} {BOLD}z{END_BOLD}"),
+        ("{\\em Deep} {\\bf learning} {\\it of {Things}}", f"{ITALIC}Deep{END_ITALIC} {BOLD}learning{END_BOLD} {ITALIC}of Things{END_ITALIC}"),
+        ("\\emph{a \\textbf{b} c}", f"{ITALIC}a {BOLD}b{END_BOLD} c{END_ITALIC}"),
+        ("\\textsc{Sc} \\texttt{tt}", "Sc tt"),
+    ],
+)
+def test_italic_and_bold_are_kept_as_formatting(latex: str, marked: str) -> None:
+    assert latex_to_marked(latex) == marked
+
+
+@pytest.mark.parametrize(
+    ("latex", "commands"),
+    [
+        ("\\NeurIPS{} 2024", ("NeurIPS",)),
+        ("see \\cite{smith2020} and \\foo", ("cite", "foo")),
+        ("\\emph{x} \\'e \\ss \\ng $\\weird$ \\url{a}", ()),
+        ("no commands", ()),
+    ],
+)
+def test_unknown_commands_are_named(latex: str, commands: tuple[str, ...]) -> None:
+    assert unknown_commands(latex) == commands
 
 
 def test_escaped_dollars_are_not_math() -> None:

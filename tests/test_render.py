@@ -275,7 +275,7 @@ def test_publications_page(files: dict[str, bytes]) -> None:
     assert "equal contribution" in text and "corresponding author" in text
     assert "Oral" in text and "AEC" in text
     html = files["publications/index.html"].decode()
-    assert '<strong class="me">Ada Lovelace</strong><sup>*</sup>' in html
+    assert '<strong class="me"><bdi>Ada Lovelace</bdi></strong><sup>*</sup>' in html
     assert "<details" in html and 'class="copy"' in html
     assert {"lovelace1843notes", "bib-lovelace1843notes", "y1843", "y1837", "in-progress"} <= set(p.ids)
 
