@@ -7,6 +7,7 @@ What is read (each file is optional except that at least one of the first two mu
                             description, and `scholar:` name spellings (-> person.aliases)
   _data/socials.yml         profile links (al-folio's newer layout; older ones keep them in _config.yml)
   _news/*.md                dated announcements -> data/news.yml
+  assets/pdf/               the files that `pdf = {paper.pdf}` links name -> static/assets/pdf/
 
 al-folio section types become kinds: map -> map, nested_list -> nested_list, list -> list, and
 time_table -> education, experience or awards, decided by the section's title first (Education,
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,7 @@ class Imported:
     news: list[dict[str, Any]]
     bibtex: str | None  # papers.bib, byte for byte (as text), or None when there is none
     notes: list[str] = field(default_factory=list)  # what could not be mapped one-to-one
+    pdf_folder: Path | None = None  # al-folio's assets/pdf/, which bare `pdf = {x.pdf}` fields point into
 
     @property
     def entry_count(self) -> int:
@@ -97,7 +100,8 @@ def import_alfolio(source: Path) -> Imported:
     site = _settings(config)
     news = _news(source / "_news", notes)
     bibtex = bib_path.read_bytes().decode("utf-8") if bib_path.is_file() else None
-    imported = Imported(cv, site, news, bibtex, notes)
+    pdf_folder = source / "assets" / "pdf"
+    imported = Imported(cv, site, news, bibtex, notes, pdf_folder if pdf_folder.is_dir() else None)
     _validate(imported)
     return imported
 
@@ -130,6 +134,14 @@ def write_imported(imported: Imported, output: Path, force: bool = False) -> lis
         written.append(bib)
     elif bib.exists():  # --force over a scaffold: its placeholder papers are not the user's
         bib.unlink()
+    if imported.pdf_folder is not None:
+        target = output / "static" / "assets" / "pdf"
+        for path in sorted(imported.pdf_folder.rglob("*")):
+            destination = target / path.relative_to(imported.pdf_folder)
+            if path.is_file() and (force or not destination.exists()):
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, destination)
+                written.append(destination)
     return written
 
 

@@ -86,6 +86,13 @@ def test_every_paper_survives_the_build(built):
     assert "preview" not in built.files["publications.bib"].decode()
 
 
+def test_local_paper_files_come_along(built):
+    """al-folio's `pdf = {institutions.pdf}` means assets/pdf/institutions.pdf: it is copied to static/."""
+    local = [link.href for paper in built.site.publications for link in paper.links if "://" not in link.href]
+    assert local == ["assets/pdf/institutions.pdf"]
+    assert built.files["assets/pdf/institutions.pdf"] == (FIXTURE / "assets" / "pdf" / "institutions.pdf").read_bytes()
+
+
 def test_every_cv_entry_survives_the_build(built):
     alfolio_cv = yaml.safe_load((FIXTURE / "_data" / "cv.yml").read_text(encoding="utf-8"))
     page = normalise(built.files["cv/index.html"].decode())
@@ -183,6 +190,7 @@ def test_into_a_new_folder_and_cv_only(tmp_path: Path):
     shutil.copytree(FIXTURE, source)
     (source / "_bibliography" / "papers.bib").unlink()
     shutil.rmtree(source / "_news")
+    shutil.rmtree(source / "assets")
     (source / "_config.yml").unlink()
     imported = import_alfolio(source)
     written = write_imported(imported, tmp_path / "out")
