@@ -688,8 +688,8 @@ def _venue_line(entry_type: str, written_type: str, fields: dict[str, str], styl
                     get("publisher") or get("organization") or get("institution") or get("howpublished"))
     elif kind in ("online", "electronic", "www"):
         urldate = fields.get("urldate", "").strip()
-        line = join(get("organization") or get("publisher") or get("howpublished") or get("journal") or "Online",
-                    "accessed " + urldate if urldate else "")
+        where = get("organization") or get("publisher") or get("howpublished") or get("journal")
+        line = join(where or _eprint(fields) or "Online", "accessed " + urldate if urldate else "")
     else:  # misc, unpublished, standard and the unknown types
         line = join(get("howpublished"), get("journal") or get("booktitle") or get("publisher")
                     or get("organization") or get("institution") or get("school"))

@@ -218,8 +218,12 @@ def clear_cache() -> None:
     _decode.cache_clear()
 
 
+_URL_COMMAND = re.compile(r"\\(?:url|nolinkurl|path)\s*\{([^{}]*)\}")
+
+
 def unescape_url(text: str) -> str:
     """URLs, DOIs and file names: only braces and backslash escapes go (a ~ stays a ~)."""
     if "\\" not in text and "{" not in text and "}" not in text:
         return text
+    text = _URL_COMMAND.sub(r"\1", text)  # url = {\url{https://...}}
     return re.sub(r"\\([_%#&~$])", r"\1", text).replace("{", "").replace("}", "")

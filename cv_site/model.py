@@ -366,6 +366,9 @@ def slugify(text: str) -> str:
 # --- publications (data/*.bib) -----------------------------------------------------------------
 
 
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
 @dataclass(frozen=True, slots=True)
 class Author:
     first: str = ""
@@ -382,6 +385,8 @@ class Author:
         """'First von Last, Jr.' as it appears in an author list."""
         if self.is_others:
             return "et al."
+        if _CJK.match(self.last) and (not self.first or _CJK.match(self.first)):
+            return self.last + self.first  # 山田太郎: family name first, no space, as written in CJK
         name = " ".join(part for part in (self.first, self.von, self.last) if part)
         return f"{name}, {self.jr}" if self.jr else name
 

@@ -21,6 +21,9 @@ from functools import lru_cache
 from cv_site.latex import latex_to_text
 from cv_site.model import Author, Person, normalise_name
 
+# `and others` is BibTeX's "et al."; some exports write "et al." itself as a name.
+_OTHERS = frozenset({"others", "et al.", "et al", "et. al.", "{et al.}", "et~al."})
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _COMMA = re.compile(r"\s*,\s*")
 _SPACE = re.compile(r"[\s~]+")
@@ -67,14 +70,17 @@ def _split_names(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=16384)  # co-authors recur from paper to paper
 def _parse_name(source: str) -> Author:
     source, equal, corresponding = _strip_marks(source.strip())
-    if source.lower() == "others":
+    if source.lower() in _OTHERS:
         return Author(is_others=True)
     marks = [_strip_marks(part) for part in _split_top_level(source, _COMMA)]
     parts = [part for part, _, _ in marks]
     equal = equal or any(m[1] for m in marks)
     corresponding = corresponding or any(m[2] for m in marks)
     if len(parts) == 1:
-        first, von, last = _first_von_last(_words(parts[0]))
+        words = _words(parts[0])
+        first, von, last = _first_von_last(words)
+        if len(words) == 2 and all(_CJK.search(word) for word in words):
+            first, last = last, first  # 王 小明: written in CJK script, the family name comes first
         jr = ""
     else:
         von, last = _von_last(_words(parts[0]))

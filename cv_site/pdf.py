@@ -36,6 +36,8 @@ from cv_site.model import (
     SiteModel,
 )
 from cv_site.theme import template_loader
+from cv_site.richtext import plain as plain_text
+from cv_site.richtext import to_typst
 from cv_site.typst_markup import Typst, block, inline, literal, string
 
 TEMPLATE = "cv.typ.j2"
@@ -75,11 +77,11 @@ class AuthorView:
 @dataclass
 class PaperView:
     number: str
-    title: str
+    title: str | Typst  # Typst when the title has italic, bold or math
     label: str  # right column: "(Oral) CVPR 2020", "Submitted to ECCV 2024"
     highlight: bool
     authors: list[AuthorView]
-    details: list[str]  # the full venue, volume, pages
+    details: list[str | Typst]  # the venue line
     annotation: str
     links: list[Link]
     publication: Publication
@@ -107,9 +109,15 @@ def _paper_label(p: Publication) -> str:
     return note if len(note) <= 26 else word
 
 
-def _paper_details(p: Publication, label: str) -> list[str]:
-    """The full venue, volume and pages (each kept on one line in the PDF)."""
-    parts = []
+def _paper_details(p: Publication, label: str) -> list[str | Typst]:
+    """The venue line by entry type ("PhD thesis, School", "Journal, vol. 3, pp. 1–9"), italic and
+    bold kept; for a hand-made Publication without one, the venue, volume and pages."""
+    if p.venue_line:
+        line = plain_text(p.venue_line)
+        if line == label or (not p.is_published and line in label):
+            return []
+        return [to_typst(p.venue_line)]
+    parts: list[str | Typst] = []
     venue = p.venue
     if venue and venue != label and not (not p.is_published and venue in label):
         parts.append(venue)
@@ -122,11 +130,14 @@ def _paper_details(p: Publication, label: str) -> list[str]:
 def _paper_view(number: int, p: Publication) -> PaperView:
     label = _paper_label(p)
     authors = []
-    for a in p.authors:
+    for a in p.people:
         mark = ("*" if a.equal_contribution else "") + ("†" if a.corresponding else "")
         authors.append(AuthorView(a.display, a.is_owner, mark or None))
+    if p.people_are_editors and authors:
+        authors[-1].name += " (ed.)" if len(authors) == 1 else " (eds.)"
+    title = to_typst(p.styled["title"]) if "title" in p.styled else p.title
     return PaperView(
-        number=f"{number}.", title=p.title, label=label, highlight=bool(p.award or p.selected),
+        number=f"{number}.", title=title, label=label, highlight=bool(p.award or p.selected),
         authors=authors, details=_paper_details(p, label), annotation=p.annotation, links=list(p.links), publication=p,
     )
 
@@ -309,7 +320,9 @@ class PdfRenderer:
         import typst
 
         pdf = site.settings.pdf
-        font_paths = tuple(str(self._font_path(p)) for p in pdf.font_paths)
+        # Typst reads fonts from folders only: a configured font file is read through its folder.
+        font_paths = tuple(dict.fromkeys(str(path if path.is_dir() else path.parent)
+                                         for path in map(self._font_path, pdf.font_paths)))
         check_glyphs(site, [self._font_path(p) for p in pdf.font_paths])
         code, template = self.typst_source(site)
         compiler = self.compiler(font_paths)
@@ -424,11 +437,12 @@ def text_fields(site: SiteModel) -> Iterator[tuple[str, str, str] | tuple[str, s
             for paper in group.papers:
                 p = paper.publication
                 where = f"{p.source.file}"
-                for name, value in (("title", p.title), ("venue", p.venue), ("annotation", p.annotation),
+                for name, value in (("title", p.title), ("venue", plain_text(p.venue_line) or p.venue),
+                                    ("annotation", p.annotation),
                                     ("award", p.award), ("abbr", p.abbr), ("note", p.fields.get("note", ""))):
                     if value:
                         yield where, f"{p.key}.{name}", value, p.source.line
-                for author in p.authors:
+                for author in p.people:
                     yield where, f"{p.key}.author", author.display, p.source.line
 
 
