@@ -65,6 +65,10 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]
     """Parse YAML text. A syntax error is returned as a Problem, never raised."""
     try:
         node = yaml.compose(text, Loader=_Builder)
+        document = YamlDocument(file, None)
+        problems: list[Problem] = []
+        if node is not None:  # an unknown tag (`!foo`) raises here
+            document.data = _build(node, (), document, _Builder(""), problems)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = error.problem or "YAML syntax error"
@@ -73,14 +77,15 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]
         hint = "check the indentation and quote values that contain ': ' or start with a special character"
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         return None, [Problem(file, line, column, "", f"YAML syntax error: {reason}", hint=hint)]
-    document = YamlDocument(file, None)
+    except yaml.reader.ReaderError as error:  # a control character, which YAML does not allow
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        message = f"YAML does not allow the control character U+{error.character:04X}"
+        return None, [Problem(file, line, column, "", message, hint="delete it (it is invisible in most editors)")]
     if node is None:
         document.data = {}
         document.value_positions[()] = (1, 1)
         return document, []
-    constructor = _Builder("")
-    problems: list[Problem] = []
-    document.data = _build(node, (), document, constructor, problems)
     return document, problems
 
 
