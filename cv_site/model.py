@@ -202,7 +202,7 @@ class Person(StrictModel):
 
     @cached_property
     def name_keys(self) -> frozenset[str]:
-        """Normalised spellings of the name, for matching authors (see `bibtex.owner_matcher`)."""
+        """Normalised spellings of the name, for matching authors (see `names.OwnerMatcher`)."""
         return frozenset(normalise_name(n) for n in [self.name, *self.aliases])
 
 

@@ -22,7 +22,6 @@ import http.server
 import json
 import mimetypes
 import os
-import posixpath
 import sys
 import threading
 import time

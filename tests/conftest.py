@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,29 @@ from cv_site.links import make_link
 from cv_site.model import Author, CvFile, NewsItem, Publication, Settings, SiteModel, SourceRef
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Real-browser tests: Debian's Chromium, never a downloaded browser.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def require_chromium():
+    """Playwright's sync API, or skip the module with the reason. In CI (CI=true) a missing browser
+    is a failure: .ci/run installs it, so CI never silently skips the browser tests."""
+    missing = None
+    if not CHROMIUM.exists():
+        missing = f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run does it)"
+    else:
+        try:
+            from playwright import sync_api
+        except ImportError:
+            missing = "playwright is not installed (pip install -e '.[test]')"
+    if missing and os.environ.get("CI"):
+        pytest.fail(missing, pytrace=False)
+    if missing:
+        pytest.skip(missing, allow_module_level=True)
+    return sync_api
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -14,10 +14,7 @@ from cv_site import pdf as pdf_module
 from cv_site.errors import UserError
 from cv_site.links import make_link
 from cv_site.model import (
-    AwardsSection,
     CvFile,
-    EducationSection,
-    ExperienceSection,
     NewsFile,
     Author,
     Publication,

@@ -6,17 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 
+from conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from test_serve import Running, copy_example
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium; .ci/run does it)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+sync_api = require_chromium()
 
 
 def test_live_reload_and_error_overlay(tmp_path: Path) -> None:
@@ -26,7 +20,7 @@ def test_live_reload_and_error_overlay(tmp_path: Path) -> None:
     server = Running(source, watch=True)
     try:
         with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
