@@ -50,27 +50,16 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     build = commands.add_parser("build", help="build the site (and cv.pdf) into the output folder")
-    _add_source(build)
-    build.add_argument("--output", type=Path, default=None, metavar="DIR",
-                       help="where to write the site (default: _site in the source folder)")
-    build.add_argument("--base-url", default=None, metavar="URL",
-                       help="where the site will be published, e.g. https://name.github.io/repo/ "
-                            "(default: url in data/site.yml)")
-    build.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip cv.pdf")
+    _add_build_options(build)
     build.set_defaults(run=_build)
 
     serve = commands.add_parser("serve", help="build, serve on http://127.0.0.1:8000/ and rebuild + reload on every save")
-    _add_source(serve)
-    serve.add_argument("--output", type=Path, default=None, metavar="DIR",
-                       help="where to write the site (default: _site in the source folder)")
-    serve.add_argument("--base-url", default=None, metavar="URL",
-                       help="as for build: a project site (https://name.github.io/repo/) is served under /repo/")
+    _add_build_options(serve)
     serve.add_argument("--host", default="127.0.0.1",
                        help="the interface to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=None,
                        help="the port (default: 8000, or the next free one)")
     serve.add_argument("--open", action="store_true", help="open the site in the web browser")
-    serve.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip cv.pdf")
     serve.set_defaults(run=_serve)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a data file")
@@ -91,6 +80,16 @@ def _parser() -> argparse.ArgumentParser:
     alfolio.add_argument("--force", action="store_true", help="replace existing files in DIR/data/")
     alfolio.set_defaults(run=_import_alfolio)
     return parser
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    _add_source(parser)
+    parser.add_argument("--output", type=Path, default=None, metavar="DIR",
+                        help="where to write the site (default: _site in the source folder)")
+    parser.add_argument("--base-url", default=None, metavar="URL",
+                        help="where the site will be published, e.g. https://name.github.io/repo/ "
+                             "(default: url in data/site.yml); serve mode serves a project site under /repo/")
+    parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip cv.pdf")
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
