@@ -102,12 +102,15 @@ PDF_TOKENS = frozenset({"person", "cv", "news", "pubs"})
 class Builder:
     """Builds a site; keeps state between builds for fast rebuilds (see the module doc)."""
 
-    def __init__(self, options: BuildOptions):
+    def __init__(self, options: BuildOptions, keep: bool = True):
+        """`keep=False`: one build only (the CLI's `build`): nothing is kept for a next build
+        beyond what the build itself needs, which lowers the peak memory of large sites."""
         from cv_site.render import SiteRenderer
 
         self.options = options
-        self.loader = Loader(options.source)
-        self.renderer = SiteRenderer(options.source)
+        self.keep = keep
+        self.loader = Loader(options.source, keep=keep)
+        self.renderer = SiteRenderer(options.source, keep=keep)
         self.site: SiteModel | None = None  # the last good build's model and output
         self.files: dict[str, bytes] | None = None
         self._written_to: Path | None = None
@@ -162,4 +165,4 @@ class Builder:
 
 
 def build(options: BuildOptions) -> BuildResult:
-    return Builder(options).build()
+    return Builder(options, keep=False).build()

@@ -53,8 +53,10 @@ class Loader:
     not parsed again, and a .bib file where a few entries changed has only those entries parsed
     again (see `_BibFile`). Unchanged publications come back as the same objects."""
 
-    def __init__(self, source: Path):
+    def __init__(self, source: Path, keep: bool = True):
+        """`keep=False`: load once (a one-shot build): no per-entry state is kept for a next load."""
         self.source = source
+        self.keep = keep
         self._yaml: dict[Path, tuple[str, _Loaded, list[Problem]]] = {}
         self._bib: dict[Path, _BibFile] = {}
 
@@ -113,10 +115,14 @@ class Loader:
             text = read_text(path, problems)
             if text is None:
                 continue
-            bib = self._bib.get(path)
-            if bib is None:
-                bib = self._bib[path] = _BibFile(display_path(path))
-            loaded, bib_problems = bib.load(text, person)
+            if not self.keep:
+                loaded, bib_problems = load_bibtex(text, display_path(path), person)
+                del text
+            else:
+                bib = self._bib.get(path)
+                if bib is None:
+                    bib = self._bib[path] = _BibFile(display_path(path))
+                loaded, bib_problems = bib.load(text, person)
             problems += bib_problems
             for publication in loaded:
                 if publication.key in first_seen:

@@ -230,8 +230,13 @@ class _StaticFiles:
 class SiteRenderer:
     """Holds the Jinja environment (templates are compiled once) and renders whole sites."""
 
-    def __init__(self, source: Path):
+    def __init__(self, source: Path, keep: bool = True):
+        """`keep`: remember macro output between renders (serve mode). A one-shot build passes
+        False: then only the macros called several times within one render are memoised (a
+        paper's list item and its BibTeX block are each shown once per render: remembering them
+        would only hold ~3 KB a paper until the end of the build)."""
         self.source = source
+        self.memo_macros = MEMO_MACROS if keep else MEMO_MACROS_ONE_SHOT
         self.env = jinja2.Environment(
             loader=template_loader(source),
             autoescape=True,
@@ -407,7 +412,7 @@ class _Render:
         # The macros (templates/macros.html.j2) are loaded once per build, not once per page, and
         # the ones that render a paper remember their output: a paper appears on up to four pages.
         # Inside macros.html.j2 they call each other through `m` too, to share the memory.
-        self.common["m"] = memo = _MemoMacros(MEMO_MACROS, self.renderer)
+        self.common["m"] = memo = _MemoMacros(self.renderer.memo_macros, self.renderer)
         memo._module = self.env.get_template("macros.html.j2").make_module(self.common)
         description = site.settings.description or self.md.plain(site.person.bio)[:300] or site.title
         self.page("index.html", "", "index.html.j2", title=site.title, description=description,
@@ -599,6 +604,8 @@ class _Render:
 
 
 MEMO_MACROS = frozenset({"authors", "venue", "links", "paper", "abstract", "bibtex", "icon"})
+# Called more than once with the same arguments within one render (list, home, CV, paper page).
+MEMO_MACROS_ONE_SHOT = frozenset({"authors", "venue", "links", "abstract", "icon"})
 
 
 # What each page shows besides the layout (settings, base URL, the owner's name and photo,

@@ -74,16 +74,36 @@ def _write_fresh(files: dict[str, bytes], output: Path) -> WriteStats:
     staging = tempfile.mkdtemp(prefix=f".cv-site-new-{output.name}-", dir=output.parent)
     try:
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is public
+        # The staging folder is new and empty: the folders made so far are all there is, so no
+        # folder needs a stat, and each file is one open + write + close (no Python file object).
         made_dirs = {""}
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
         for path in sorted(files):
-            _make_parent(staging, path, made_dirs, None)
-            with open(f"{staging}/{path}", "wb") as handle:
-                handle.write(files[path])
+            parent = path.rpartition("/")[0]
+            if parent not in made_dirs:
+                missing = []
+                while parent not in made_dirs:
+                    missing.append(parent)
+                    parent = parent.rpartition("/")[0]
+                for folder in reversed(missing):
+                    os.mkdir(f"{staging}/{folder}")
+                    made_dirs.add(folder)
+            _write_new(f"{staging}/{path}", files[path], flags)
         os.rename(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return WriteStats(len(files), 0, 0, tuple(sorted(files)))
+
+
+def _write_new(path: str, data: bytes, flags: int) -> None:
+    fd = os.open(path, flags, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _make_parent(root: str, path: str, made_dirs: set[str], created: list[str] | None) -> None:
