@@ -1,3 +1,3 @@
-from cv_site.cli import main
+from cv_site.cli import run
 
-raise SystemExit(main())
+run()
