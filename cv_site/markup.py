@@ -20,6 +20,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from cv_site.links import is_safe_url
+from cv_site.richtext import Node, has_markers, math_source, math_text, parse
 
 # Text with none of these characters (and no list or heading marker at its start) is plain text:
 # Markdown would only escape it, so we skip the parser. Most CV lines take this path.
@@ -113,3 +114,27 @@ _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#34;": '"', "&#39;": "'"
 
 def _unescape(text: str) -> str:
     return re.sub(r"&(?:lt|gt|quot|amp|#34|#39);", lambda m: _ENTITIES[m.group(0)], text)
+
+
+# --- styled text from BibTeX (see richtext) ----------------------------------------------------
+
+
+def rich_html(text: str) -> Markup:
+    """Text with richtext markers as HTML: every run escaped; italic and bold as <em>/<strong>,
+    math as readable Unicode in <span class="math"> with the TeX source as its title."""
+    if not has_markers(text):
+        return escape(text)
+    return Markup("".join(_html_nodes(parse(text))))
+
+
+def _html_nodes(nodes: list[Node]) -> list[str]:
+    out = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(str(escape(node)))
+        elif node[0] == "math":
+            source = math_source(node[1])
+            out.append(f'<span class="math" title="{escape("$" + source + "$")}">{escape(math_text(source))}</span>')
+        else:
+            out.append(f"<{node[0]}>" + "".join(_html_nodes(node[1])) + f"</{node[0]}>")
+    return out

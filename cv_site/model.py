@@ -455,18 +455,6 @@ class Publication:
             return self.venue_line or self.venue or self.fields.get("note", "")
         return self.title if name == "title" else self.abstract if name == "abstract" else self.fields.get(name, "")
 
-    def html(self, name: str):  # -> markupsafe.Markup
-        """A field as HTML: text escaped, \\emph/\\textbf as <em>/<strong>, math in <span class="math">."""
-        from cv_site.richtext import to_html
-
-        return to_html(self.styled_text(name))
-
-    def html_paragraphs(self, name: str) -> list:  # -> list[markupsafe.Markup]
-        """A field's paragraphs (split at blank lines) as HTML, as `html`."""
-        from cv_site.richtext import to_html
-
-        return [to_html(para.strip()) for para in self.styled_text(name).split("\n\n") if para.strip()]
-
     @property
     def people(self) -> tuple[Author, ...]:
         """The authors; for an edited volume without authors, its editors."""

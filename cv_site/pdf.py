@@ -37,8 +37,7 @@ from cv_site.model import (
 )
 from cv_site.theme import template_loader
 from cv_site.richtext import plain as plain_text
-from cv_site.richtext import to_typst
-from cv_site.typst_markup import Typst, block, inline, literal, string
+from cv_site.typst_markup import Typst, block, inline, literal, rich_typst, string
 
 TEMPLATE = "cv.typ.j2"
 BODY_FONT = "New Computer Modern"
@@ -116,7 +115,7 @@ def _paper_details(p: Publication, label: str) -> list[str | Typst]:
         line = plain_text(p.venue_line)
         if line == label or (not p.is_published and line in label):
             return []
-        return [to_typst(p.venue_line)]
+        return [rich_typst(p.venue_line)]
     parts: list[str | Typst] = []
     venue = p.venue
     if venue and venue != label and not (not p.is_published and venue in label):
@@ -135,7 +134,7 @@ def _paper_view(number: int, p: Publication) -> PaperView:
         authors.append(AuthorView(a.display, a.is_owner, mark or None))
     if p.people_are_editors and authors:
         authors[-1].name += " (ed.)" if len(authors) == 1 else " (eds.)"
-    title = to_typst(p.styled["title"]) if "title" in p.styled else p.title
+    title = rich_typst(p.styled["title"]) if "title" in p.styled else p.title
     return PaperView(
         number=f"{number}.", title=title, label=label, highlight=bool(p.award or p.selected),
         authors=authors, details=_paper_details(p, label), annotation=p.annotation, links=list(p.links), publication=p,

@@ -33,7 +33,7 @@ from markupsafe import Markup
 from cv_site.dates import DateRange, PartialDate
 from cv_site.errors import Problem, UserError
 from cv_site.links import is_safe_url
-from cv_site.markup import MarkdownRenderer
+from cv_site.markup import MarkdownRenderer, rich_html
 from cv_site.model import Publication, SiteModel
 from cv_site.theme import THEME_DIR, static_dirs, template_loader
 
@@ -180,6 +180,17 @@ def scholar_date(publication: Publication) -> str:
     if publication.month and publication.day:
         return f"{publication.year}/{publication.month}/{publication.day}"
     return str(publication.year)
+
+
+def rich_field(publication: Publication, name: str) -> Markup:
+    """A paper's field as HTML, with its italic, bold and math (see richtext)."""
+    return rich_html(publication.styled_text(name))
+
+
+def rich_paragraphs(publication: Publication, name: str) -> list[Markup]:
+    """A paper's field (an abstract) as HTML paragraphs, split at blank lines."""
+    text = publication.styled_text(name)
+    return [rich_html(paragraph.strip()) for paragraph in text.split("\n\n") if paragraph.strip()]
 
 
 def iso_date(publication: Publication) -> str:
@@ -393,6 +404,8 @@ class _Render:
             "md": self.md.block,
             "md_inline": self.md.inline,
             "plain": self.md.plain,
+            "rich": rich_field,
+            "rich_paragraphs": rich_paragraphs,
             "venue_kind_labels": VENUE_KIND_LABELS,
             "status_labels": STATUS_LABELS,
             "accent": readable_accent(site.settings.accent_color, LIGHT_BACKGROUNDS),

@@ -6,9 +6,11 @@ END_MATH, using six private-use characters. Nothing else in the text is markup: 
 below escape every run (HTML) or make it a string literal (Typst), so user text never becomes
 code. Markers typed by a user are harmless: unbalanced ones are ignored or closed at the end.
 
+    parse(text)    a tree of runs: text, ("em" | "strong" | "math", children)
     plain(text)    the visible text (math as Unicode where it converts, else its TeX source)
-    to_html(text)  Markup with <em>, <strong> and <span class="math" title="TeX">
-    to_typst(text) a Typst content expression: emph(..), strong(..), string literals
+    math_text(tex) TeX math as readable Unicode
+
+The renderers turn the tree into HTML (`markup.rich_html`) and Typst (`typst_markup.rich_typst`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Union
-
-from markupsafe import Markup, escape
 
 ITALIC, END_ITALIC, BOLD, END_BOLD, MATH, END_MATH = "\ue000\ue001\ue002\ue003\ue004\ue005"
 MARKERS = ITALIC + END_ITALIC + BOLD + END_BOLD + MATH + END_MATH
@@ -65,7 +65,7 @@ def _opener(closer: str) -> str:
     return next(opener for opener, end in _OPENERS.items() if end == closer)
 
 
-def _math_source(children: list[Node]) -> str:
+def math_source(children: list[Node]) -> str:
     return "".join(child for child in children if isinstance(child, str))
 
 
@@ -82,48 +82,10 @@ def _plain_nodes(nodes: list[Node]) -> list[str]:
         if isinstance(node, str):
             out.append(node)
         elif node[0] == "math":
-            out.append(math_text(_math_source(node[1])))
+            out.append(math_text(math_source(node[1])))
         else:
             out.extend(_plain_nodes(node[1]))
     return out
-
-
-def to_html(text: str) -> Markup:
-    if not has_markers(text):
-        return escape(text)
-    return Markup("".join(_html_nodes(parse(text))))
-
-
-def _html_nodes(nodes: list[Node]) -> list[str]:
-    out = []
-    for node in nodes:
-        if isinstance(node, str):
-            out.append(str(escape(node)))
-        elif node[0] == "math":
-            source = _math_source(node[1])
-            out.append(f'<span class="math" title="{escape("$" + source + "$")}">{escape(math_text(source))}</span>')
-        else:
-            out.append(f"<{node[0]}>" + "".join(_html_nodes(node[1])) + f"</{node[0]}>")
-    return out
-
-
-def to_typst(text: str):  # -> typst_markup.Typst
-    """A Typst content expression; every text run is a string literal (see typst_markup)."""
-    from cv_site.typst_markup import Typst, content, text_runs
-
-    def nodes(items: list[Node]) -> list[Typst]:
-        parts: list[Typst] = []
-        for node in items:
-            if isinstance(node, str):
-                parts.extend(text_runs(node))
-            elif node[0] == "math":
-                parts.extend(text_runs(math_text(_math_source(node[1]))))
-            else:
-                function = "emph" if node[0] == "em" else "strong"
-                parts.append(Typst(f"{function}({content(nodes(node[1]))})"))
-        return parts
-
-    return content(nodes(parse(text)))
 
 
 # --- math -> Unicode -------------------------------------------------------------------------------

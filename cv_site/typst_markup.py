@@ -18,6 +18,7 @@ import re
 from typing import Iterator
 
 from cv_site.links import is_safe_url
+from cv_site.richtext import Node, math_source, math_text, parse
 
 
 class Typst(str):
@@ -300,3 +301,22 @@ def plain(text: str) -> str:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", fold(text))
     text = re.sub(r"(\*\*|__|\*|`+)", "", text)
     return re.sub(r"\\([" + _PUNCT + "])", r"\1", text)
+
+
+def rich_typst(text: str) -> Typst:
+    """Text with richtext markers (italic, bold, math from BibTeX) as a Typst content expression;
+    every text run is a string literal."""
+
+    def nodes(items: list[Node]) -> list[Typst]:
+        parts: list[Typst] = []
+        for node in items:
+            if isinstance(node, str):
+                parts.extend(text_runs(node))
+            elif node[0] == "math":
+                parts.extend(text_runs(math_text(math_source(node[1]))))
+            else:
+                function = "emph" if node[0] == "em" else "strong"
+                parts.append(Typst(f"{function}({content(nodes(node[1]))})"))
+        return parts
+
+    return content(nodes(parse(text)))
