@@ -15,6 +15,7 @@ from functools import cached_property
 from itertools import groupby
 from typing import Annotated, Literal, Union
 
+from pydantic_core import PydanticCustomError
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -35,13 +36,16 @@ from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, Link, is_safe_url, mak
 # --- field types -------------------------------------------------------------------------------
 
 
+DATE_ERROR = "cv_date"  # the pydantic error type of a bad date: the loader adds dates.HINT
+
+
 def _to_range(value: object) -> DateRange:
     if isinstance(value, DateRange):
         return value
     try:
         return parse_range(value)
     except DateError as error:
-        raise ValueError(str(error)) from None
+        raise PydanticCustomError(DATE_ERROR, str(error)) from None
 
 
 def _to_date(value: object) -> PartialDate:
@@ -50,7 +54,7 @@ def _to_date(value: object) -> PartialDate:
     try:
         return parse_date(value)
     except DateError as error:
-        raise ValueError(str(error)) from None
+        raise PydanticCustomError(DATE_ERROR, str(error)) from None
 
 
 Dates = Annotated[

@@ -16,7 +16,9 @@ from typing import Any, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from cv_site.dates import HINT as DATE_HINT
 from cv_site.errors import Problem, did_you_mean
+from cv_site.model import DATE_ERROR
 
 Loc = tuple[Union[str, int], ...]
 
@@ -167,6 +169,8 @@ def _problem(model: type[BaseModel], doc: YamlDocument, error: dict) -> Problem:
         return doc.problem(loc, "every section needs a `kind:`", hint="add `kind: education`, `kind: list`...")
     if kind == "literal_error":
         return doc.problem(loc, f"expected {error['ctx']['expected']}", value=value)
+    if kind == DATE_ERROR:
+        return doc.problem(loc, error["msg"], value=value, hint=DATE_HINT)
     if kind in _TYPE_NAMES:
         return doc.problem(loc, _TYPE_NAMES[kind], value=value)
     message = error["msg"].removeprefix("Value error, ")

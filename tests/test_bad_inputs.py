@@ -38,6 +38,12 @@ GOOD_BIB = """\
 """
 
 
+DATE_HINT = (
+    "\n    hint: write a year (2020), year.month (2020.9), an ISO date (2020-09-01), "
+    "or a range (2017 - 2020, 2023.6 - Now)"
+)
+
+
 @dataclass
 class Case:
     name: str
@@ -84,17 +90,17 @@ CASES = [
     Case(
         "bad month in a date",
         {"data/cv.yml": GOOD_CV.replace("1835 - 1840", '"1835.13"')},
-        "data/cv.yml:9:15: sections[0].entries[0].date: month 13 is not between 1 and 12 (got '1835.13')",
+        "data/cv.yml:9:15: sections[0].entries[0].date: month 13 is not between 1 and 12 (got '1835.13')" + DATE_HINT,
     ),
     Case(
         "date range that ends before it starts",
         {"data/cv.yml": GOOD_CV.replace("1835 - 1840", "1840 - 1835")},
-        "data/cv.yml:9:15: sections[0].entries[0].date: the range ends (1835) before it starts (1840) (got '1840 - 1835')",
+        "data/cv.yml:9:15: sections[0].entries[0].date: the range ends (1835) before it starts (1840) (got '1840 - 1835')" + DATE_HINT,
     ),
     Case(
         "not a date",
         {"data/cv.yml": GOOD_CV.replace("1835 - 1840", "last spring")},
-        "data/cv.yml:9:15: sections[0].entries[0].date: not a date (got 'last spring')",
+        "data/cv.yml:9:15: sections[0].entries[0].date: not a date (got 'last spring')" + DATE_HINT,
     ),
     Case(
         "missing required field",
@@ -171,7 +177,7 @@ CASES = [
     Case(
         "news: bad date",
         {"data/news.yml": "news:\n  - date: 2024-02-30\n    text: Paper accepted.\n"},
-        "data/news.yml:2:11: news[0].date: day 30 does not exist in 2024-02 (got '2024-02-30')",
+        "data/news.yml:2:11: news[0].date: day 30 does not exist in 2024-02 (got '2024-02-30')" + DATE_HINT,
     ),
     Case(
         "BibTeX syntax error",
