@@ -17,15 +17,18 @@ site (`/repo/`); canonical, Open Graph, sitemap and feed use the absolute URL wh
 from __future__ import annotations
 
 import colorsys
+import gc
 import hashlib
 import json
 import os
 import re
 import struct
 import traceback
-from types import FunctionType, MethodType
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FunctionType, MethodType
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
@@ -320,9 +323,25 @@ class SiteRenderer:
                     for cache, key in self._memo_by_paper.pop(token[4:], ()):
                         cache.pop(key, None)
         try:
-            return _Render(self, site, base_url, has_pdf, changed, previous).run()
+            with _gc_paused():
+                return _Render(self, site, base_url, has_pdf, changed, previous).run()
         except jinja2.TemplateError as error:
             raise UserError([template_problem(error)]) from None
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A render allocates many container objects (tuples, dicts, contexts) and the collections
+    they trigger scan the whole model again and again, finding next to nothing: a render leaves
+    ~250 objects in cycles, 500 papers or 5,000, collected once the collector is back. Pausing
+    it takes a render of 500 papers from ~255 to ~205 ms typical (as bibtex.load does)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Context(jinja2.runtime.Context):
