@@ -28,7 +28,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import FunctionType, MethodType
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
@@ -286,7 +285,6 @@ class SiteRenderer:
             # per-user folder), keyed by the template's source: compiling costs ~70 ms a process.
             bytecode_cache=jinja2.FileSystemBytecodeCache(),
         )
-        self.env.context_class = _Context
         self.env.filters["json_ld"] = json_ld
         self._static = _StaticFiles()
         self._markdown: dict[bool, MarkdownRenderer] = {}
@@ -342,29 +340,6 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-class _Context(jinja2.runtime.Context):
-    """Jinja's context with a shorter path for calling a plain Python function or method from a
-    template (the helpers, the memoised macros: ~30 calls a paper). Jinja's `call` looks for a
-    `pass_context`-style marker on the object and on its `__call__` at every call; a function's
-    marker can only be in its `__dict__`. Anything else (macros, marked functions, callable
-    objects) goes through Jinja's own `call` unchanged."""
-
-    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
-        kind = type(__obj)
-        if kind is FunctionType or kind is MethodType:
-            function = __obj if kind is FunctionType else __obj.__func__
-            if type(function) is FunctionType and "jinja_pass_arg" not in function.__dict__:
-                if kwargs:
-                    kwargs.pop("_block_vars", None)
-                    kwargs.pop("_loop_vars", None)
-                try:
-                    return __obj(*args, **kwargs)
-                except StopIteration:
-                    return __self.environment.undefined("value was undefined because a callable raised a"
-                                                        " StopIteration exception")
-        return super().call(__obj, *args, **kwargs)
 
 
 def template_problem(error: jinja2.TemplateError) -> Problem:
