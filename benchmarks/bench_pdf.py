@@ -9,7 +9,6 @@ PDF of the same 3-page CV.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -20,15 +19,8 @@ sys.path.insert(0, str(ROOT))
 from cv_site import pdf  # noqa: E402
 from cv_site.load import load_site  # noqa: E402
 
-
-def median_ms(action, runs: int, before=lambda: None) -> float:
-    times = []
-    for _ in range(runs):
-        before()
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_bibtex import median_time  # noqa: E402
 
 
 def main(runs: int) -> None:
@@ -38,13 +30,13 @@ def main(runs: int) -> None:
     data = pdf.render_pdf(site, ROOT)
     first = (time.perf_counter() - start) * 1000
 
-    fresh = median_ms(lambda: pdf.render_pdf(site, ROOT), runs, before=pdf._RENDERERS.clear)
-    warm = median_ms(lambda: pdf.render_pdf(site, ROOT), runs)
+    fresh = 1000 * median_time(lambda: pdf.render_pdf(site, ROOT), runs, before=pdf._RENDERERS.clear)
+    warm = 1000 * median_time(lambda: pdf.render_pdf(site, ROOT), runs)
 
     renderer = pdf.PdfRenderer(ROOT)
     renderer.render(site)
-    template = median_ms(lambda: renderer.typst_source(site), runs)
-    glyphs = median_ms(lambda: pdf.check_glyphs(site), runs)
+    template = 1000 * median_time(lambda: renderer.typst_source(site), runs)
+    glyphs = 1000 * median_time(lambda: pdf.check_glyphs(site), runs)
 
     print(f"example CV: {len(data) / 1024:.0f} KB PDF, median of {runs} runs")
     print(f"  first render in the process    {first:7.1f} ms")

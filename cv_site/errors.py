@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
@@ -92,3 +93,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """"did you mean 'x'?" for the closest choice, or "" when nothing is close."""
     close = difflib.get_close_matches(word.lower(), [c for c in choices], n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+def display_path(path: str | Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

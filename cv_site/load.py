@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from cv_site.bibtex import load_bibtex
-from cv_site.errors import Problem, UserError, did_you_mean
+from cv_site.errors import Problem, UserError, did_you_mean, display_path
 from cv_site.model import (
     CvFile,
     NewsFile,
@@ -90,19 +90,18 @@ class Loader:
         )
 
     def _load_yaml(self, path: Path, model: type[BaseModel], problems: list[Problem], *, required: bool) -> _Loaded:
+        """The file parsed and validated, or what the last load made of the same bytes."""
         if not path.is_file():
             self._yaml.pop(path, None)
-            return _load_yaml(path, model, problems, required=required)
+            return _missing_yaml(path, model, problems, required=required)
         raw = path.read_bytes()
         cached = self._yaml.get(path)
-        if cached is not None and cached[0] == raw:
-            problems += cached[2]
-            return cached[1]
-        found: list[Problem] = []
-        loaded = _load_yaml(path, model, found, required=required)
-        self._yaml[path] = (raw, loaded, found)
-        problems += found
-        return loaded
+        if cached is None or cached[0] != raw:
+            found: list[Problem] = []
+            cached = (raw, _load_yaml(path, raw, model, found), found)
+            self._yaml[path] = cached
+        problems += cached[2]
+        return cached[1]
 
     def _load_publications(self, data_dir: Path, person: Person | None,
                            problems: list[Problem]) -> list[Publication]:
@@ -293,17 +292,13 @@ def _split_blocks(text: str) -> _Split:
     return _Split(blocks, lines, entries, outside)
 
 
-def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def read_text(path: Path, problems: list[Problem]) -> str | None:
     """A file's text, decoded as UTF-8 (a BOM is dropped); None with a Problem when it is not."""
-    raw = path.read_bytes()
+    return decode_text(path, path.read_bytes(), problems)
+
+
+def decode_text(path: Path, raw: bytes, problems: list[Problem]) -> str | None:
+    """`raw` (the bytes of `path`) as text, as `read_text`."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -317,13 +312,16 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
-def _load_yaml(path: Path, model: type[BaseModel], problems: list[Problem], *, required: bool) -> _Loaded:
-    if not path.is_file():
-        if required:
-            problems.append(Problem(display_path(path), None, None, "", "file not found"))
-            return _Loaded(None, None)
-        return _Loaded(None, model())
-    text = read_text(path, problems)
+def _missing_yaml(path: Path, model: type[BaseModel], problems: list[Problem], *, required: bool) -> _Loaded:
+    """An optional file that is absent gives the model's defaults; a required one is a problem."""
+    if required:
+        problems.append(Problem(display_path(path), None, None, "", "file not found"))
+        return _Loaded(None, None)
+    return _Loaded(None, model())
+
+
+def _load_yaml(path: Path, raw: bytes, model: type[BaseModel], problems: list[Problem]) -> _Loaded:
+    text = decode_text(path, raw, problems)
     if text is None:
         return _Loaded(None, None)
     document, syntax_problems = parse_yaml(text, display_path(path))

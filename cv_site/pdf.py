@@ -35,7 +35,7 @@ from cv_site.model import (
     PublicationsSection,
     SiteModel,
 )
-from cv_site.theme import template_loader
+from cv_site.theme import template_display_path, template_loader
 from cv_site.richtext import plain as plain_text
 from cv_site.typst_markup import Typst, block, inline, literal, rich_typst, string
 
@@ -308,13 +308,13 @@ class PdfRenderer:
         try:
             template = env.get_template(TEMPLATE)
         except jinja2.TemplateSyntaxError as error:
-            raise UserError([Problem(_display(error.filename or TEMPLATE), error.lineno, None, "",
+            raise UserError([Problem(template_display_path(error.filename or TEMPLATE), error.lineno, None, "",
                                      f"template error: {error.message}")]) from None
         try:
             return template.render(template_context(site)), template
         except jinja2.TemplateError as error:  # e.g. an unknown attribute in a site's own template
             file, line = _traceback_template_line(error.__traceback__) or (template.filename or TEMPLATE, None)
-            raise UserError([Problem(_display(file), line, None, "", f"template error: {error}")]) from None
+            raise UserError([Problem(template_display_path(file), line, None, "", f"template error: {error}")]) from None
 
     def render(self, site: SiteModel) -> bytes:
         import typst
@@ -355,14 +355,7 @@ class PdfRenderer:
         excerpt = code.splitlines()[line - 1].strip() if line and line <= len(code.splitlines()) else ""
         if excerpt:
             hint = (hint + "; " if hint else "") + f"generated Typst line {line}: {excerpt[:100]}"
-        return Problem(_display(file), where[1] if where else None, None, "", prefix + message, hint=hint)
-
-
-def _display(path: str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return path
+        return Problem(template_display_path(file), where[1] if where else None, None, "", prefix + message, hint=hint)
 
 
 def locate_in_template(site: SiteModel, template: jinja2.Template, code: str, line: int) -> tuple[str, int] | None:

@@ -17,15 +17,12 @@ site (`/repo/`); canonical, Open Graph, sitemap and feed use the absolute URL wh
 from __future__ import annotations
 
 import colorsys
-import gc
 import hashlib
 import json
 import os
 import re
 import struct
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -36,10 +33,11 @@ from markupsafe import Markup, escape
 
 from cv_site.dates import DateRange, PartialDate
 from cv_site.errors import Problem, UserError
+from cv_site.gcpause import gc_paused
 from cv_site.links import is_safe_url
 from cv_site.markup import MarkdownRenderer, rich_html
 from cv_site.model import Publication, SiteModel
-from cv_site.theme import THEME_DIR, static_dirs, template_loader
+from cv_site.theme import static_dirs, template_display_path, template_loader
 
 VENUE_KIND_LABELS = {
     "journal": "Journal",
@@ -321,25 +319,10 @@ class SiteRenderer:
                     for cache, key in self._memo_by_paper.pop(token[4:], ()):
                         cache.pop(key, None)
         try:
-            with _gc_paused():
+            with gc_paused():
                 return _Render(self, site, base_url, has_pdf, changed, previous).run()
         except jinja2.TemplateError as error:
             raise UserError([template_problem(error)]) from None
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """A render allocates many container objects (tuples, dicts, contexts) and the collections
-    they trigger scan the whole model again and again, finding next to nothing: a render leaves
-    ~250 objects in cycles, 500 papers or 5,000, collected once the collector is back. Pausing
-    it takes a render of 500 papers from ~255 to ~205 ms typical (as bibtex.load does)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def template_problem(error: jinja2.TemplateError) -> Problem:
@@ -352,18 +335,8 @@ def template_problem(error: jinja2.TemplateError) -> Problem:
             if frame.filename.endswith(".j2"):
                 file, line = frame.filename, frame.lineno
                 break
-    return Problem(_display(file), line, None, "", f"template error: {error.message or error}",
+    return Problem(template_display_path(file), line, None, "", f"template error: {error.message or error}",
                    hint="fix the template (a site's own templates/ shadow the built-in theme's)")
-
-
-def _display(path: str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        try:
-            return "theme/" + str(Path(path).resolve().relative_to(THEME_DIR.resolve()))
-        except ValueError:
-            return path
 
 
 class _Render:

@@ -96,7 +96,6 @@ class Site:
         self.output = Path(os.path.abspath(options.output))
         self.base_path = "/"
         self.quiet = quiet
-        self.last_result = None
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
 
@@ -117,7 +116,6 @@ class Site:
             self.state.publish("problems", {"problems": [f"internal error (please report it):\n{text}"]})
             self._say(text)
             return False
-        self.last_result = result
         self._set_base(result.site)
         had_problems = self.state.problems is not None
         self.state.problems = None

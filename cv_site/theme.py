@@ -11,6 +11,8 @@ from pathlib import Path
 
 import jinja2
 
+from cv_site.errors import display_path
+
 _PACKAGE = Path(__file__).resolve().parent
 # Installed from a wheel: cv_site/theme/{templates,static}. From a checkout: the repository's top level.
 THEME_DIR = _PACKAGE / "theme" if (_PACKAGE / "theme" / "templates").is_dir() else _PACKAGE.parent
@@ -38,3 +40,14 @@ def static_dirs(source: Path) -> list[Path]:
     if site_static.is_dir() and site_static.resolve() != THEME_STATIC.resolve():
         dirs.append(site_static)
     return dirs
+
+
+def template_display_path(path: str) -> str:
+    """A template file for messages: relative to the working folder, else `theme/<name>`."""
+    shown = display_path(path)
+    if Path(shown).is_absolute():
+        try:
+            return f"{THEME_PREFIX}/" + str(Path(path).resolve().relative_to(THEME_TEMPLATES.resolve()))
+        except ValueError:
+            pass
+    return shown
