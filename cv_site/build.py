@@ -19,6 +19,7 @@ from typing import Iterable
 
 from cv_site.load import Loader
 from cv_site.model import Publication, SiteModel
+from cv_site.render import SiteRenderer, paper_slugs
 from cv_site.write import WriteStats, write_site
 
 
@@ -82,8 +83,6 @@ def changes(old: SiteModel, new: SiteModel) -> set[str] | None:
     if len(old_pubs) != len(new_pubs) or any(a is not b for a, b in zip(old_pubs, new_pubs)):
         before = old.publications_by_key
         if set(before) != set(new.publications_by_key):
-            from cv_site.render import paper_slugs
-
             old_slugs, new_slugs = paper_slugs(old_pubs), paper_slugs(new_pubs)
             if any(old_slugs[key] != slug for key, slug in new_slugs.items() if key in old_slugs):
                 return None
@@ -105,8 +104,6 @@ class Builder:
     def __init__(self, options: BuildOptions, keep: bool = True):
         """`keep=False`: one build only (the CLI's `build`): nothing is kept for a next build
         beyond what the build itself needs, which lowers the peak memory of large sites."""
-        from cv_site.render import SiteRenderer
-
         self.options = options
         self.keep = keep
         self.loader = Loader(options.source, keep=keep)
