@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from cv_site.gcpause import gc_paused
 from cv_site.load import Loader
 from cv_site.model import Publication, SiteModel
 from cv_site.render import SiteRenderer, paper_slugs
@@ -115,6 +116,10 @@ class Builder:
     def build(self, changed_paths: Iterable[Path] | None = None) -> BuildResult:
         """Build. `changed_paths`: the source files changed since the last build (None: unknown,
         render everything). A change outside data/ (templates, static files) renders everything."""
+        with gc_paused():  # load and render keep nearly all they allocate: see gcpause
+            return self._build(changed_paths)
+
+    def _build(self, changed_paths: Iterable[Path] | None) -> BuildResult:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         site = self.loader.load()

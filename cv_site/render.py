@@ -33,7 +33,6 @@ from markupsafe import Markup, escape
 
 from cv_site.dates import DateRange, PartialDate
 from cv_site.errors import Problem, UserError
-from cv_site.gcpause import gc_paused
 from cv_site.links import is_safe_url
 from cv_site.markup import MarkdownRenderer, rich_html
 from cv_site.model import Publication, SiteModel
@@ -319,8 +318,7 @@ class SiteRenderer:
                     for cache, key in self._memo_by_paper.pop(token[4:], ()):
                         cache.pop(key, None)
         try:
-            with gc_paused():
-                return _Render(self, site, base_url, has_pdf, changed, previous).run()
+            return _Render(self, site, base_url, has_pdf, changed, previous).run()
         except jinja2.TemplateError as error:
             raise UserError([template_problem(error)]) from None
 
