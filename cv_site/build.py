@@ -1,7 +1,11 @@
 """The orchestrator: load -> render (site, PDF) -> write. Used by the CLI, the server and the tests.
 
-Nothing is written until everything has loaded, validated and rendered in memory, so a failed
-build leaves the last good site as it was.
+Nothing becomes visible in the output until everything has loaded, validated and rendered (the
+writer commits only then), so a failed build leaves the last good site as it was.
+
+A one-shot build (`build`, the CLI's `cv-site build`) streams each file to the writer as soon as
+it is rendered, so a site of 20,000 papers is never held in memory whole, and renders the papers'
+pages in as many processes as there are cores (jobs.SharedWork) while this one renders the rest.
 
 A `Builder` keeps what it needs between builds (serve mode rebuilds after every save): the loader's
 parsed files, the Jinja environments, the last good model and output. Told which source files
@@ -15,13 +19,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from cv_site.gcpause import gc_paused
 from cv_site.load import Loader
 from cv_site.model import Publication, SiteModel
-from cv_site.render import SiteRenderer, paper_slugs
-from cv_site.write import WriteStats, write_site
+from cv_site.jobs import MAX_PIECES, SharedWork, available_jobs
+from cv_site.render import SiteRender, SiteRenderer, paper_slugs
+from cv_site.write import OutputFiles, OutputWriter, WriteStats, write_site
+
+PARALLEL_FROM = 100  # papers; below this, forking costs more than it saves
+PIECE_SIZE = 16  # papers a worker takes at a time
 
 
 @dataclass
@@ -30,12 +38,13 @@ class BuildOptions:
     output: Path = Path("_site")
     base_url: str | None = None  # overrides settings.url (e.g. from GitHub Pages' configuration)
     pdf: bool = True
+    jobs: int | None = None  # processes for a one-shot build's paper pages (None: one per core)
 
 
 @dataclass
 class BuildResult:
     site: SiteModel
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]  # a one-shot build reads them back from the output when asked
     stats: WriteStats
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     rendered: int = 0  # outputs rendered this time (the others were kept from the last build)
@@ -124,8 +133,10 @@ class Builder:
         started = time.perf_counter()
         site = self.loader.load()
         timings["load"] = time.perf_counter() - started
-
         has_pdf = self.options.pdf and site.settings.pdf.enabled
+        if not self.keep:
+            return self._build_once(site, has_pdf, timings)
+
         tokens = self._changes(site, has_pdf, changed_paths)
         started = time.perf_counter()
         files = self.renderer.render(site, base_url=self.options.base_url, has_pdf=has_pdf,
@@ -139,11 +150,7 @@ class Builder:
             if old_pdf is not None and not tokens & PDF_TOKENS:  # type: ignore[operator]
                 files["cv.pdf"] = old_pdf
             else:
-                from cv_site.pdf import render_pdf
-
-                started = time.perf_counter()
-                files["cv.pdf"] = render_pdf(site, self.options.source)
-                timings["pdf"] = time.perf_counter() - started
+                files["cv.pdf"] = self._pdf(site, timings)
                 rendered += 1
 
         started = time.perf_counter()
@@ -153,6 +160,51 @@ class Builder:
         timings["write"] = time.perf_counter() - started
         self.site, self.files, self._written_to = site, files, output
         return BuildResult(site, files, stats, timings, rendered)
+
+    def _build_once(self, site: SiteModel, has_pdf: bool, timings: dict[str, float]) -> BuildResult:
+        """Render and write in one stream (see the module doc); nothing is kept for a next build."""
+        started = time.perf_counter()
+        writer = OutputWriter(Path(self.options.output))
+        try:
+            render = self.renderer.start(site, base_url=self.options.base_url, has_pdf=has_pdf, emit=writer.add)
+            self._render_pages(render, writer)
+            render.static_files(skip=writer.journal.produced)
+            timings["render"] = time.perf_counter() - started
+            if has_pdf:
+                writer.add("cv.pdf", self._pdf(site, timings))
+        except BaseException:
+            writer.abort()
+            raise
+        started = time.perf_counter()
+        stats = writer.commit()
+        timings["write"] = time.perf_counter() - started
+        produced = writer.journal.produced
+        return BuildResult(site, OutputFiles(writer.output, produced), stats, timings, len(produced))
+
+    def _render_pages(self, render: SiteRender, writer: OutputWriter) -> None:
+        papers = render.site.publications
+        jobs = self.options.jobs or (available_jobs() if len(papers) >= PARALLEL_FROM else 1)
+        if jobs == 1:
+            render.site_files()
+            render.paper_files(papers)
+            return
+        pieces = _PaperPieces(render, writer, max(PIECE_SIZE, -(-len(papers) // MAX_PIECES)))
+        work = SharedWork(pieces.count, pieces.do, start=pieces.start, finish=pieces.finish, jobs=jobs)
+        try:
+            with work:
+                render.site_files()
+                work.help()
+        finally:
+            for journal in work.results:
+                writer.merge(journal)
+
+    def _pdf(self, site: SiteModel, timings: dict[str, float]) -> bytes:
+        from cv_site.pdf import render_pdf  # not imported by --no-pdf builds
+
+        started = time.perf_counter()
+        pdf = render_pdf(site, self.options.source)
+        timings["pdf"] = time.perf_counter() - started
+        return pdf
 
     def _changes(self, site: SiteModel, has_pdf: bool, changed_paths: Iterable[Path] | None) -> set[str] | None:
         if self.site is None or self.files is None or changed_paths is None:
@@ -164,6 +216,26 @@ class Builder:
         if has_pdf != ("cv.pdf" in self.files):
             return None
         return changes(self.site, site)
+
+
+class _PaperPieces:
+    """The papers' pages and .bib files in pieces of `size` papers, for jobs.SharedWork. A forked
+    worker writes through its own part of the writer and sends back that part's journal."""
+
+    def __init__(self, render: SiteRender, writer: OutputWriter, size: int):
+        self.render, self.writer, self.size = render, writer, size
+        self.papers = render.site.publications
+        self.count = -(-len(self.papers) // size)
+
+    def do(self, piece: int) -> None:
+        self.render.paper_files(self.papers[piece * self.size:(piece + 1) * self.size])
+
+    def start(self) -> None:
+        self.writer = self.writer.part()
+        self.render.emit = self.writer.add
+
+    def finish(self) -> object:
+        return self.writer.journal
 
 
 def build(options: BuildOptions) -> BuildResult:

@@ -23,8 +23,11 @@ import os
 import re
 import struct
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Callable, Container, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
@@ -306,6 +309,19 @@ class SiteRenderer:
         `changed=None` renders everything. Anything else (settings, base URL, templates, static
         files, the owner's name or photo) must come as `changed=None`: every page shows it.
         """
+        files: dict[str, bytes] = {}
+        render = self.start(site, base_url=base_url, has_pdf=has_pdf, emit=files.__setitem__,
+                            changed=changed, previous=previous)
+        render.site_files()
+        render.paper_files(site.publications)
+        render.static_files(skip=files)
+        return files
+
+    def start(self, site: SiteModel, *, base_url: str | None, has_pdf: bool, emit: Emit,
+              changed: set[str] | None = None, previous: dict[str, bytes] | None = None) -> SiteRender:
+        """A render whose parts (site_files, paper_files, static_files) hand each output to
+        `emit(path, data)` as soon as it is made: a one-shot build streams them to the writer, and
+        its worker processes render the papers' files (see build.py)."""
         if changed is None or previous is None or len(self._memo_keep) > 100_000:
             self._memo.clear()
             self._memo_keep.clear()
@@ -317,10 +333,20 @@ class SiteRenderer:
                 if token.startswith("pub:"):
                     for cache, key in self._memo_by_paper.pop(token[4:], ()):
                         cache.pop(key, None)
-        try:
-            return _Render(self, site, base_url, has_pdf, changed, previous).run()
-        except jinja2.TemplateError as error:
-            raise UserError([template_problem(error)]) from None
+        with template_errors():
+            return SiteRender(self, site, base_url, has_pdf, emit, changed, previous)
+
+
+Emit = Callable[[str, bytes], None]
+
+
+@contextmanager
+def template_errors() -> Iterator[None]:
+    """Jinja's errors as a UserError naming the template file and line."""
+    try:
+        yield
+    except jinja2.TemplateError as error:
+        raise UserError([template_problem(error)]) from None
 
 
 def template_problem(error: jinja2.TemplateError) -> Problem:
@@ -337,11 +363,12 @@ def template_problem(error: jinja2.TemplateError) -> Problem:
                    hint="fix the template (a site's own templates/ shadow the built-in theme's)")
 
 
-class _Render:
-    """One rendering of one site (the state of a single `render` call)."""
+class SiteRender:
+    """One rendering of one site, in three parts that hand their outputs to `emit`."""
 
     def __init__(self, renderer: SiteRenderer, site: SiteModel, base_url: str | None, has_pdf: bool,
-                 changed: set[str] | None = None, previous: dict[str, bytes] | None = None):
+                 emit: Emit, changed: set[str] | None = None, previous: dict[str, bytes] | None = None):
+        self.emit = emit
         self.changed = changed
         self.previous = previous
         self.env = renderer.env
@@ -350,12 +377,12 @@ class _Render:
         self.has_pdf = has_pdf
         self.site_url, self.base_path = base_parts(base_url if base_url is not None else site.settings.url)
         self.md = renderer.markdown(site.settings.allow_html)
-        self.files: dict[str, bytes] = {}
         self.slugs = paper_slugs(site.publications)
         self.static = renderer._static.collect(static_dirs(renderer.source))
         self.sitemap: list[str] = []
         self._assets: dict[str, str] = {}
         self._pdf_urls: dict[str, str] = {}  # paper key -> pdf_url (this render's base URL)
+        self._prepare()
 
     # URLs
     def url(self, path: str = "") -> str:
@@ -395,8 +422,9 @@ class _Render:
             out = Markup("{} – {}").format(out, end)
         return out
 
-    # the run
-    def run(self) -> dict[str, bytes]:
+    # the parts
+    def _prepare(self) -> None:
+        """The context every page shares, and the macros (compiled once a render)."""
         site = self.site
         photo = self._photo()
         self.common = {
@@ -441,58 +469,78 @@ class _Render:
         # Inside macros.html.j2 they call each other through `m` too, to share the memory.
         self.common["m"] = memo = _MemoMacros(self.renderer.memo_macros, self.renderer)
         memo._module = self.env.get_template("macros.html.j2").make_module(self.common)
+
+    def site_files(self) -> None:
+        """Every output but the papers' own files and the static files."""
+        with template_errors():
+            self._site_files(self.site)
+
+    def _site_files(self, site: SiteModel) -> None:
         description = site.settings.description or self.md.plain(site.person.bio)[:300] or site.title
         self.page("index.html", "", "index.html.j2", title=site.title, description=description,
-                  og_type="profile", json=self._profile_json(photo, description), deps=DEPENDENCIES["home"])
+                  og_type="profile", json=self._profile_json(self.common["photo"], description),
+                  deps=DEPENDENCIES["home"])
         if self.common["show_news_page"]:
             self.page("news/index.html", "news/", "news.html.j2", title=f"News – {site.title}",
                       description=f"News from {site.title}.", deps=DEPENDENCIES["news"])
         self.page("publications/index.html", "publications/", "publications.html.j2",
                   title=f"Publications – {site.title}", deps=DEPENDENCIES["publications"],
                   description=f"Publications of {site.person.name}, by year, with abstracts, links and BibTeX.")
-        paper_template = None
-        for publication in site.publications:
-            path = self.paper_path(publication)
-            slug = self.slugs[publication.key]
-            deps = ("pub:" + publication.key,)
-            if self.wanted(f"{path}index.html", deps):
-                paper_template = paper_template or self.env.get_template("paper.html.j2")
-                self.page(f"{path}index.html", path, paper_template, title=f"{publication.title} – {site.title}",
-                          description=self._paper_description(publication), og_type="article", small=True,
-                          paper=publication, json=self._paper_json(publication, path))
-            else:
-                self.sitemap_entry(path)
-            if self.wanted(f"{path}{slug}.bib", deps):
-                self.files[f"{path}{slug}.bib"] = publication.bibtex.rstrip("\n").encode() + b"\n"
+        for publication in site.publications:  # their pages: paper_files, perhaps in another process
+            self.sitemap_entry(self.paper_path(publication))
         self.page("cv/index.html", "cv/", "cv.html.j2", title=f"CV – {site.title}", deps=DEPENDENCIES["cv"],
                   description=f"Curriculum vitae of {site.person.name}.")
         self.page("404.html", "404.html", "404.html.j2", title=f"Page not found – {site.title}",
                   description="This page does not exist.", in_sitemap=False, deps=())
-
         if self.wanted("publications.bib", ("pubs",)):
-            self.files["publications.bib"] = (
+            self.emit("publications.bib", (
                 "\n\n".join(p.bibtex.strip("\n") for p in site.publications) + "\n"
-            ).encode()
-        self.files[".nojekyll"] = b""
+            ).encode())
+        self.emit(".nojekyll", b"")
         if self.wanted("feed.xml", DEPENDENCIES["feed"]):
             self.text("feed.xml", "feed.xml.j2", updated=self._feed_updated())
         if self.wanted("robots.txt", ()):
             self.text("robots.txt", "robots.txt.j2")
         if self.site_url and self.wanted("sitemap.xml", ("pubs",)):
             self.text("sitemap.xml", "sitemap.xml.j2", locations=self.sitemap)
+
+    def paper_files(self, publications: Iterable[Publication]) -> None:
+        """Each paper's page and its .bib."""
+        with template_errors():
+            for publication in publications:
+                self._paper_files(publication)
+
+    def _paper_files(self, publication: Publication) -> None:
+        path = self.paper_path(publication)
+        slug = self.slugs[publication.key]
+        deps = ("pub:" + publication.key,)
+        if self.wanted(f"{path}index.html", deps):
+            self.page(f"{path}index.html", path, self._paper_template, in_sitemap=False, small=True,
+                      title=f"{publication.title} – {self.site.title}", og_type="article",
+                      description=self._paper_description(publication),
+                      paper=publication, json=self._paper_json(publication, path))
+        if self.wanted(f"{path}{slug}.bib", deps):
+            self.emit(f"{path}{slug}.bib", publication.bibtex.rstrip("\n").encode() + b"\n")
+
+    @cached_property
+    def _paper_template(self) -> jinja2.Template:
+        return self.env.get_template("paper.html.j2")
+
+    def static_files(self, skip: Container[str]) -> None:
+        """The static folders' files (site over theme), except where a page of that path was made."""
         for path, data in self.static.items():
-            self.files.setdefault(path, data)
-        return self.files
+            if path not in skip:
+                self.emit(path, data)
 
     def wanted(self, output: str, deps: tuple[str, ...]) -> bool:
         """Whether to render `output`, or keep the previous render's bytes (nothing it depends on
-        changed). The bytes are copied into the result here when kept."""
+        changed). The kept bytes are emitted here."""
         if self.changed is None or self.previous is None:
             return True
         old = self.previous.get(output)
         if old is None or any(dep in self.changed for dep in deps):
             return True
-        self.files[output] = old
+        self.emit(output, old)
         return False
 
     def sitemap_entry(self, path: str) -> None:
@@ -520,10 +568,10 @@ class _Render:
             "json": None,
             **extra,
         }
-        self.files[output] = template.render(context).encode() if small else _render_bytes(template, context)
+        self.emit(output, template.render(context).encode() if small else _render_bytes(template, context))
 
     def text(self, output: str, template: str, **extra: object) -> None:
-        self.files[output] = _render_bytes(self.env.get_template(template), {**self.common, **extra})
+        self.emit(output, _render_bytes(self.env.get_template(template), {**self.common, **extra}))
 
     # data for pages
     def _photo(self) -> dict[str, object] | None:

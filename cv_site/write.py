@@ -1,18 +1,21 @@
 """Write stage: the only code that touches the output folder.
 
-The writer is called only once everything has rendered in memory, so a build that fails (bad data,
-a template error) never reaches it and the last good output stays as it was.
+Files are streamed into an `OutputWriter` as they are rendered, and become visible only when the
+writer commits, after everything has rendered: a build that fails (bad data, a template error, a
+full disk) aborts the writer and the last good output stays as it was.
 
-- No output folder yet: the site is written into a temporary sibling folder, renamed into place.
-- An output folder already there: only files whose bytes changed are written, in two phases. First
-  each changed file is written to a temporary file beside its target (new folders made as needed);
-  if anything fails there, the temporary files and new folders are removed and the output is as it
-  was. Then each temporary file is renamed over its target (atomic per file: a reader sees the old
-  bytes or the new, never half), files no longer produced are removed, then folders left empty.
-  A file whose bytes did not change is not touched: it keeps its inode and mtime, which is what a
-  file watcher, a browser's reload or `rsync` looks at, and a 5,000-paper rebuild creates no folders.
+- No output folder yet: files go into a temporary sibling folder, renamed into place on commit.
+- An output folder already there: a file whose bytes did not change is not touched (it keeps its
+  inode and mtime, which is what a file watcher, a browser's reload or `rsync` looks at, and a
+  5,000-paper rebuild creates no folders). A changed file is written to a temporary file beside its
+  target (new folders made as needed); commit renames each over its target (atomic per file: a
+  reader sees the old bytes or the new, never half), then removes files no longer produced and the
+  folders left empty. Abort removes the temporary files and the new folders.
 - Dotfiles at the top of the output (`.git`, `.well-known`, `.htaccess`) are kept, unless produced.
 - Every path must stay inside the output folder.
+
+Worker processes of a parallel build (see jobs.py) write through `OutputWriter.part()` copies of
+the writer and hand back a `journal()`, which the main writer `merge`s before it commits or aborts.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator, Mapping
 
 TEMP_SUFFIX = ".cv-site-tmp"
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclass(frozen=True)
@@ -59,138 +64,170 @@ def write_site(files: dict[str, bytes], output: Path, previous: dict[str, bytes]
     bytes are the very same object as there is known to be on disk already, and files missing
     from `files` are the stale ones, so the folder need not be read or walked.
     """
-    for path in files:
-        check_path(path)
-    output = Path(os.path.abspath(output))
-    if output.exists() and not output.is_dir():
-        raise NotADirectoryError(f"the output {output} exists and is not a folder")
-    if not output.is_dir():
-        output.parent.mkdir(parents=True, exist_ok=True)
-        return _write_fresh(files, output)
-    return _update(files, str(output), previous)
-
-
-def _write_fresh(files: dict[str, bytes], output: Path) -> WriteStats:
-    staging = tempfile.mkdtemp(prefix=f".cv-site-new-{output.name}-", dir=output.parent)
+    writer = OutputWriter(output, previous)
     try:
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; a site is public
-        # The staging folder is new and empty: the folders made so far are all there is, so no
-        # folder needs a stat, and each file is one open + write + close (no Python file object).
-        made_dirs = {""}
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
-        for path in sorted(files):
-            parent = path.rpartition("/")[0]
-            if parent not in made_dirs:
-                missing = []
-                while parent not in made_dirs:
-                    missing.append(parent)
-                    parent = parent.rpartition("/")[0]
-                for folder in reversed(missing):
-                    os.mkdir(f"{staging}/{folder}")
-                    made_dirs.add(folder)
-            _write_new(f"{staging}/{path}", files[path], flags)
-        os.rename(staging, output)
+        writer.add_all(files.items())
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        writer.abort()
         raise
-    return WriteStats(len(files), 0, 0, tuple(sorted(files)))
+    return writer.commit()
 
 
-def _write_new(path: str, data: bytes, flags: int) -> None:
-    fd = os.open(path, flags, 0o644)
+@dataclass
+class Journal:
+    """What a writer did so far (picklable: worker processes send theirs to the main writer)."""
+
+    produced: set[str] = field(default_factory=set)
+    written: list[str] = field(default_factory=list)
+    temps: list[tuple[str, str]] = field(default_factory=list)  # (temporary file, its target)
+    created: list[str] = field(default_factory=list)  # folders made in an existing output
+
+
+class OutputWriter:
+    """Streams files into `output`; `commit()` makes them visible, `abort()` undoes them."""
+
+    def __init__(self, output: Path, previous: dict[str, bytes] | None = None):
+        self.output = os.path.abspath(output)
+        self.previous = previous
+        if os.path.exists(self.output) and not os.path.isdir(self.output):
+            raise NotADirectoryError(f"the output {self.output} exists and is not a folder")
+        self.fresh = not os.path.isdir(self.output)
+        if self.fresh:
+            parent, name = os.path.split(self.output)
+            os.makedirs(parent, exist_ok=True)
+            self.root = tempfile.mkdtemp(prefix=f".cv-site-new-{name}-", dir=parent)
+            os.chmod(self.root, 0o755)  # mkdtemp makes it private; a site is public
+        else:
+            self.root = self.output
+        self.journal = Journal()
+        self._folders = {""}  # known to exist (made, or seen) under root
+
+    def part(self) -> OutputWriter:
+        """A writer for a worker process: same folder, its own journal (see merge)."""
+        part = object.__new__(OutputWriter)
+        part.__dict__.update(self.__dict__, journal=Journal(), _folders=set(self._folders))
+        return part
+
+    def merge(self, journal: Journal) -> None:
+        if journal.produced & self.journal.produced:
+            raise UnsafePathError(f"written twice: {sorted(journal.produced & self.journal.produced)[:3]}")
+        self.journal.produced |= journal.produced
+        self.journal.written += journal.written
+        self.journal.temps += journal.temps
+        self.journal.created += journal.created
+
+    def produced(self, path: str) -> bool:
+        return path in self.journal.produced
+
+    def add_all(self, files: Iterable[tuple[str, bytes]]) -> None:
+        for path, data in files:
+            self.add(path, data)
+
+    def add(self, path: str, data: bytes) -> None:
+        check_path(path)
+        journal = self.journal
+        if path in journal.produced:
+            raise UnsafePathError(f"written twice: {path!r}")
+        journal.produced.add(path)
+        if self.fresh:
+            self._make_folders(path, check=False)
+            _write_new(f"{self.root}/{path}", data)
+        elif not self._unchanged(path, data):
+            self._make_folders(path, check=True)
+            folder, _, name = f"{self.root}/{path}".rpartition("/")
+            temp = f"{folder}/.{name}{TEMP_SUFFIX}"
+            with open(temp, "wb") as handle:
+                journal.temps.append((temp, f"{folder}/{name}"))
+                handle.write(data)
+            os.chmod(temp, 0o644)
+        else:
+            return
+        journal.written.append(path)
+
+    def _unchanged(self, path: str, data: bytes) -> bool:
+        if self.previous is not None and self.previous.get(path) is data:
+            return True
+        return _same_bytes(f"{self.root}/{path}", data)
+
+    def _make_folders(self, path: str, check: bool) -> None:
+        """Make the folders above `path` that are missing. A fresh output starts empty, so what
+        was made so far is all there is (no stat); another worker may have made one meanwhile."""
+        parent = path.rpartition("/")[0]
+        missing = []
+        while parent not in self._folders and not (check and os.path.isdir(f"{self.root}/{parent}")):
+            missing.append(parent)
+            parent = parent.rpartition("/")[0]
+        for folder in reversed(missing):
+            try:
+                os.mkdir(f"{self.root}/{folder}")
+            except FileExistsError:
+                continue
+            if not self.fresh:
+                self.journal.created.append(folder)
+        parent = path.rpartition("/")[0]
+        while parent not in self._folders:
+            self._folders.add(parent)
+            parent = parent.rpartition("/")[0]
+
+    def commit(self) -> WriteStats:
+        journal = self.journal
+        produced = len(journal.produced)
+        if self.fresh:
+            os.rename(self.root, self.output)
+            return WriteStats(produced, 0, 0, tuple(sorted(journal.produced)))
+        for temp, target in journal.temps:
+            if os.path.isdir(target) and not os.path.islink(target):  # a folder became a file
+                shutil.rmtree(target)
+            os.replace(temp, target)
+        stale = self._stale()
+        for path in stale:
+            full = f"{self.root}/{path}"
+            if os.path.isdir(full) and not os.path.islink(full):
+                shutil.rmtree(full)
+            else:
+                _unlink(full)
+        _remove_empty_folders(self.root, stale)
+        written = len(journal.written)
+        return WriteStats(written, produced - written, len(stale), tuple(sorted(journal.written + stale)))
+
+    def abort(self) -> None:
+        if self.fresh:
+            shutil.rmtree(self.root, ignore_errors=True)
+            return
+        for temp, _ in self.journal.temps:
+            _unlink(temp)
+        for folder in sorted(self.journal.created, key=lambda f: f.count("/"), reverse=True):
+            try:
+                os.rmdir(f"{self.root}/{folder}")
+            except OSError:
+                pass
+
+    def _stale(self) -> list[str]:
+        produced, root = self.journal.produced, self.root
+        if self.previous is not None:
+            return sorted(p for p in self.previous if p not in produced and os.path.lexists(f"{root}/{p}"))
+        found = []
+        for folder, dirs, names in os.walk(root):
+            relative = folder[len(root) + 1:].replace(os.sep, "/")
+            if not relative:  # top-level dotfiles are the user's (unless produced)
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                names = [n for n in names if not n.startswith(".") or n in produced]
+            for name in names:
+                path = f"{relative}/{name}" if relative else name
+                if path not in produced:
+                    found.append(path)
+        return sorted(found)
+
+
+def _write_new(path: str, data: bytes) -> None:
+    """One open + write + close, with no Python file object (10,000 files: it shows)."""
+    fd = os.open(path, _NEW_FILE_FLAGS, 0o644)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
     finally:
         os.close(fd)
-
-
-def _make_parent(root: str, path: str, made_dirs: set[str], created: list[str] | None) -> None:
-    parent = path.rpartition("/")[0]
-    if parent in made_dirs:
-        return
-    missing = []
-    while parent not in made_dirs and not os.path.isdir(f"{root}/{parent}"):
-        missing.append(parent)
-        parent = parent.rpartition("/")[0]
-    for folder in reversed(missing):
-        os.mkdir(f"{root}/{folder}")
-        if created is not None:
-            created.append(folder)
-    parent = path.rpartition("/")[0]
-    while parent not in made_dirs:
-        made_dirs.add(parent)
-        parent = parent.rpartition("/")[0]
-
-
-def _update(files: dict[str, bytes], root: str, previous: dict[str, bytes] | None) -> WriteStats:
-    # Plain strings and os calls: with 10,000 files, pathlib's overhead is measurable.
-    changed = []
-    unchanged = 0
-    for path, data in files.items():
-        if previous is not None and previous.get(path) is data:
-            unchanged += 1
-        elif _same_bytes(f"{root}/{path}", data):
-            unchanged += 1
-        else:
-            changed.append(path)
-    changed.sort()
-
-    # Phase 1: every changed file beside its target; undone whole on failure.
-    temps: list[tuple[str, str]] = []
-    created: list[str] = []
-    made_dirs = {""}
-    try:
-        for path in changed:
-            _make_parent(root, path, made_dirs, created)
-            target = f"{root}/{path}"
-            folder, _, name = target.rpartition("/")
-            temp = f"{folder}/.{name}{TEMP_SUFFIX}"
-            with open(temp, "wb") as handle:
-                temps.append((temp, target))
-                handle.write(files[path])
-            os.chmod(temp, 0o644)
-    except BaseException:
-        for temp, _ in temps:
-            _unlink(temp)
-        for folder in reversed(created):
-            try:
-                os.rmdir(f"{root}/{folder}")
-            except OSError:
-                pass
-        raise
-
-    # Phase 2: rename into place, then remove what is no longer produced.
-    for temp, target in temps:
-        if os.path.isdir(target) and not os.path.islink(target):  # a folder became a file
-            shutil.rmtree(target)
-        os.replace(temp, target)
-    stale = _stale(files, root, previous)
-    for path in stale:
-        full = f"{root}/{path}"
-        if os.path.isdir(full) and not os.path.islink(full):
-            shutil.rmtree(full)
-        else:
-            _unlink(full)
-    _remove_empty_folders(root, stale)
-    return WriteStats(len(changed), unchanged, len(stale), tuple(sorted(changed + stale)))
-
-
-def _stale(files: dict[str, bytes], root: str, previous: dict[str, bytes] | None) -> list[str]:
-    if previous is not None:
-        return sorted(path for path in previous if path not in files and os.path.lexists(f"{root}/{path}"))
-    found = []
-    for folder, dirs, names in os.walk(root):
-        relative = folder[len(root) + 1:].replace(os.sep, "/")
-        if not relative:  # top-level dotfiles are the user's (unless produced)
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            names = [n for n in names if not n.startswith(".") or n in files]
-        for name in names:
-            path = f"{relative}/{name}" if relative else name
-            if path not in files:
-                found.append(path)
-    return sorted(found)
 
 
 def _remove_empty_folders(root: str, removed: list[str]) -> None:
@@ -223,3 +260,26 @@ def _same_bytes(old: str, data: bytes) -> bool:
             return handle.read() == data
     except OSError:  # missing, unreadable
         return False
+
+
+class OutputFiles(Mapping[str, bytes]):
+    """The files of a written output, read from it when asked (a one-shot build keeps no bytes)."""
+
+    def __init__(self, output: str | Path, paths: Iterable[str]):
+        self._output = Path(output)
+        self._paths = sorted(paths)
+        self._known = frozenset(self._paths)
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self._known:
+            raise KeyError(path)
+        return (self._output / path).read_bytes()
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)

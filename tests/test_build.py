@@ -114,3 +114,37 @@ def test_no_change_writes_nothing(tmp_path: Path) -> None:
     result = builder.build({source / "data" / "cv.yml"})
     assert result.changed == () and result.stats.written == 0
     assert build(BuildOptions(source, source / "_site", pdf=False)).stats.written == 0
+
+
+def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(tmp_path: Path) -> None:
+    source = make_site(tmp_path / "site", papers=120)
+    build(BuildOptions(source, tmp_path / "serial", pdf=False, jobs=1))
+    result = build(BuildOptions(source, tmp_path / "parallel", pdf=False, jobs=3))
+    assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
+    assert (result.stats.written, len(result.files)) == (len(snapshot(tmp_path / "serial")),) * 2
+    # and over an existing output: nothing changed, nothing written
+    again = build(BuildOptions(source, tmp_path / "parallel", pdf=False, jobs=3))
+    assert (again.stats.written, again.stats.removed) == (0, 0)
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_template_error_in_a_worker_leaves_the_last_good_site(tmp_path: Path, existing: bool) -> None:
+    source = make_site(tmp_path / "site", papers=120)
+    out = source / "_site"
+    if existing:
+        build(BuildOptions(source, out, pdf=False, jobs=1))
+    before = snapshot(out) if existing else None
+    (source / "templates").mkdir()
+    (source / "templates" / "paper.html.j2").write_text(
+        "{% extends 'theme/paper.html.j2' %}\n{% block content %}{{ paper.nothing.here }}{% endblock %}")
+    with pytest.raises(UserError) as raised:
+        build(BuildOptions(source, out, pdf=False, jobs=2))
+    [problem] = raised.value.problems
+    assert (problem.file.endswith("templates/paper.html.j2"), problem.line) == (True, 2)
+    assert "'nothing'" in problem.message
+    if existing:
+        assert snapshot(out) == before
+        assert not list(out.rglob("*.cv-site-tmp"))
+    else:
+        assert not out.exists()
+    assert sorted(p.name for p in source.iterdir()) == sorted(["data", "templates"] + (["_site"] if existing else []))
