@@ -435,6 +435,7 @@ class SiteRender:
             "has_pdf": self.has_pdf,
             "photo": photo,
             "url": self.url,
+            "base_path": self.base_path,  # url(path) is base_path + path: cheaper in a page's layout
             "abs_url": self.abs_url,
             "href": self.href,
             "asset": self.asset,
@@ -684,10 +685,9 @@ class SiteRender:
         return f"{max(d.as_date() for d in dates).isoformat()}T00:00:00Z"
 
 
-MEMO_MACROS = frozenset({"authors", "venue", "link", "links", "paper", "paper_summary", "abstract", "bibtex",
-                         "icon"})
+MEMO_MACROS = frozenset({"authors", "venue", "links", "paper", "paper_summary", "abstract", "bibtex", "icon"})
 # Called more than once with the same arguments within one render (list, home, CV, paper page).
-MEMO_MACROS_ONE_SHOT = frozenset({"authors", "venue", "link", "links", "paper_summary", "abstract", "icon"})
+MEMO_MACROS_ONE_SHOT = frozenset({"authors", "venue", "links", "paper_summary", "abstract", "icon"})
 
 
 # What each page shows besides the layout (settings, base URL, the owner's name and photo,
