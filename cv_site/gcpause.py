@@ -5,7 +5,8 @@ that stay alive (or die by reference counting); the cycle collector would scan t
 and find next to nothing. Pausing it saves ~10% of the load and ~20% of a typical render, and in
 serve mode it keeps a full collection (100-200 ms over a 5,000-paper model) out of the time from a
 save to the pages on disk; the few cycles left are collected once it is back on. Used around a
-whole build (build.Builder) and around a BibTeX load (bibtex.load_bibtex, also used alone).
+whole build (build.Builder), around a BibTeX load (bibtex.load_bibtex, also used alone) and
+around every one-shot command (cli.main), whose imports alone would trigger ~80 collections.
 """
 
 from __future__ import annotations
