@@ -16,6 +16,7 @@ import xml.etree.ElementTree as etree
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.sane_lists import SaneListExtension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
@@ -55,10 +56,12 @@ class _SafeLinksExtension(Extension):
 
 
 class MarkdownRenderer:
-    """One Markdown parser per setting, reused (creating one costs more than converting a line)."""
+    """One Markdown parser per setting, reused (creating one costs more than converting a line).
+    Extensions are given as objects: a name ("sane_lists") is looked up among every installed
+    package's entry points, which took 4 ms."""
 
     def __init__(self, allow_html: bool = False):
-        extensions: list[Extension | str] = [_SafeLinksExtension(), "sane_lists"]
+        extensions: list[Extension] = [_SafeLinksExtension(), SaneListExtension()]
         if not allow_html:
             extensions.append(_NoRawHtml())
         self._md = markdown.Markdown(extensions=extensions, output_format="html")
