@@ -1,8 +1,8 @@
 """BibTeX files -> `Publication` records, with every problem found reported, never raised.
 
-bibtexparser 2 splits the file into blocks (without its middlewares: its LaTeX decoding runs
-pylatexenc over every field, ~100x the parse), through `_FastSplitter`, which reads well-formed
-fields with one regular expression each and leaves everything else to bibtexparser. Then, here:
+The file is split into blocks as bibtexparser 2 splits it (without its middlewares: its LaTeX
+decoding runs pylatexenc over every field, ~100x the parse): `_split` reads well-formed blocks with
+one regular expression per field and leaves every other block to bibtexparser's own code. Then:
 
 1. values are resolved: `@string` macros and month names expanded, `#` concatenations joined;
 2. `crossref` children inherit missing fields from their parent;
@@ -15,12 +15,9 @@ al-folio's `papers.bib` loads unchanged: its Jekyll front matter, its custom fie
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
-
-from bibtexparser import model as bib
-from bibtexparser.splitter import _MARK_PATTERN, Splitter
+from typing import Callable, NamedTuple, Union
 
 from cv_site.dates import MONTHS, DateError, parse_date
 from cv_site.errors import Problem, Severity
@@ -32,10 +29,6 @@ from cv_site.model import Person, Publication, SourceRef
 from cv_site.names import OwnerMatcher, names_text, parse_names, without_marks
 from cv_site.richtext import has_markers, plain
 from cv_site.names import clear_cache as clear_names_cache
-
-# Every problem is reported as a Problem; bibtexparser's own log lines would repeat them.
-logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-logging.getLogger("bibtexparser").propagate = False
 
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December"]  # fmt: skip
@@ -163,29 +156,26 @@ class _Loader:
     # --- 1. blocks -> resolved entries -------------------------------------------------------
 
     def read(self, text: str) -> list[_Entry]:
-        library = _FastSplitter(_blank_front_matter(text)).split()
-        for block in library.blocks:
-            if isinstance(block, bib.DuplicateBlockKeyBlock):
-                block = block.ignore_error_block  # a redefined @string: the later definition wins
-            if isinstance(block, bib.String):
+        blocks = _split(_blank_front_matter(text))
+        for block in blocks:
+            if isinstance(block, _RawString):  # a redefined @string: the later definition wins
                 where = f"@string '{block.key}'"
-                self.macros[block.key.lower()] = self.resolve(block.value, "", block.start_line + 1, where)
+                self.macros[block.key.lower()] = self.resolve(block.value, "", block.line, where)
         entries: list[_Entry] = []
         first_lines: dict[str, int] = {}
-        for block in library.blocks:
-            raw = _raw_entry(block)
-            if raw is not None:
-                entry = self.entry(raw)
+        for block in blocks:
+            if isinstance(block, _RawEntry):
+                entry = self.entry(block)
                 if entry is not None and self.is_new_key(entry, first_lines):
                     entries.append(entry)
-            elif _is_syntax_error(block):
+            elif isinstance(block, _BrokenBlock):
                 self.report_syntax_error(block)
         return entries
 
-    def report_syntax_error(self, block: bib.ParsingFailedBlock) -> None:
-        head = _BLOCK_HEAD.match(block.raw or "")
+    def report_syntax_error(self, block: _BrokenBlock) -> None:
+        head = _BLOCK_HEAD.match(block.raw)
         block_type, key = (head.group(1).lower(), head.group(2)) if head else ("", "")
-        reason = getattr(block.error, "abort_reason", None) or str(block.error)
+        reason = block.reason
         for pattern, words in _SYNTAX_REASONS:
             if match := pattern.match(reason):
                 reason = match.expand(words)
@@ -194,18 +184,18 @@ class _Loader:
             reason = reason[:1].lower() + reason[1:]
         entry = "" if block_type in ("string", "preamble", "comment") else " entry"
         message = f"BibTeX syntax error in @{block_type}{entry}: {reason}"
-        self.report(block.start_line + 1, key if block_type != "string" else "", message, SYNTAX_HINT)
+        self.report(block.line, key if block_type != "string" else "", message, SYNTAX_HINT)
 
-    def entry(self, raw: bib.Entry) -> _Entry | None:
-        entry = _Entry(raw.key, raw.entry_type.lower(), raw.start_line + 1)
+    def entry(self, raw: _RawEntry) -> _Entry | None:
+        entry = _Entry(raw.key, raw.entry_type.lower(), raw.line)
         if not _VALID_KEY.fullmatch(raw.key):
             message = "the entry has no key" if not raw.key else f"invalid BibTeX key {raw.key!r}"
             hint = "start the entry as @article{key, (no spaces or commas in the key)"
             self.report(entry.line, "", message, hint)
             return None
         fields, lines = entry.fields, entry.lines
-        for bib_field in raw.fields:  # the hottest loop: 15 fields x 5,000 entries is usual
-            name, line, value = bib_field.key.lower(), bib_field.start_line + 1, bib_field.value
+        for name, value, line in raw.fields:  # the hottest loop: 15 fields x 5,000 entries is usual
+            name = name.lower()
             if name in fields:
                 message = f"duplicate field '{name}' (first given on line {lines[name]})"
                 self.report(line, entry.key, message, "remove one of them; BibTeX uses the first")
@@ -389,24 +379,6 @@ class _Loader:
         return tuple(links.values())
 
 
-def _is_syntax_error(block: bib.Block) -> bool:
-    """A block bibtexparser gave up on (duplicates are flagged by it too, but are not syntax)."""
-    duplicate = (bib.DuplicateBlockKeyBlock, bib.DuplicateFieldKeyBlock)
-    return isinstance(block, bib.ParsingFailedBlock) and not isinstance(block, duplicate)
-
-
-def _raw_entry(block: bib.Block) -> bib.Entry | None:
-    """The entry in a block, also when bibtexparser flagged it for a duplicate key or field
-    (those are reported by `_Loader`, which also catches keys and fields differing only in case)."""
-    if isinstance(block, bib.Entry):
-        return block
-    if isinstance(block, bib.DuplicateFieldKeyBlock):
-        return block.ignore_error_block
-    if isinstance(block, bib.DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, bib.Entry):
-        return block.ignore_error_block
-    return None
-
-
 def _blank_front_matter(text: str) -> str:
     """Jekyll front matter (al-folio's papers.bib starts with `---` twice) -> blank lines, so line
     numbers stay right and nothing in it (an `@` in an e-mail address) is taken for BibTeX."""
@@ -523,83 +495,184 @@ def _bibtex(entry_type: str, key: str, raw: dict[str, str], month: int | None) -
 
 # --- splitting -----------------------------------------------------------------------------------
 #
-# bibtexparser's Splitter walks the file from one "mark" to the next (every brace, quote, comma,
-# `=` and newline), in Python: ~60% of the load. `_FastSplitter` reads a field that is well formed
-# (`name = value` followed by `,` or the entry's closing `}`) with one regular expression, which
-# follows the Splitter's own rules exactly:
+# The file is split into blocks exactly as bibtexparser's Splitter splits it, without its walk
+# from one "mark" to the next (every brace, quote, comma, `=` and newline) in Python, which was
+# most of a load. Between blocks only a block start (`@type{` or `@type(`) counts, so the next one
+# is one search away. A block in braces that is well formed (an entry whose fields are
+# `name = value` followed by `,` or `}`; a @string, @comment or @preamble) is read with one regular
+# expression per field, which follows the Splitter's own rules exactly:
 #
 # - a brace, quote or comma right after a backslash is not a mark (`\{`, `\"`, `\,`);
 # - at depth 0, `{` opens a group, `"` opens a string, and `,` or `}` ends the value;
 # - in a group, only braces count; in a string, only a `"` that is not `{"}` ends it;
 # - a newline is a line (unless after a backslash, where bibtexparser does not count it).
 #
-# Whatever the expression does not read (an `@` anywhere, groups nested over 4 deep, a `{"}` in a
-# string, entries in parentheses, any syntax error) goes to bibtexparser's code from the same
-# position, so its results and messages are unchanged. tests/test_bibtex.py checks both splitters
-# agree, block by block, on the test files and on random text.
+# Any other block (an `@` anywhere in it, groups nested over 4 deep, a `{"}` in a string, blocks in
+# parentheses, any syntax error) is read by bibtexparser's own code from its `@` (`_Fallback`), so
+# its results and messages are unchanged; bibtexparser, and the pylatexenc it imports, are imported
+# only then. tests/test_bibtex.py checks that the blocks are bibtexparser's on the test files and on
+# random text.
 
+
+class _RawEntry(NamedTuple):
+    key: str
+    entry_type: str  # lower case
+    line: int  # 1-based, of the "@"
+    fields: list[tuple[str, str, int]]  # name and value as written (stripped), 1-based line of the `=`
+
+
+class _RawString(NamedTuple):
+    key: str
+    value: str
+    line: int
+
+
+class _BrokenBlock(NamedTuple):
+    """A block bibtexparser gave up on."""
+
+    raw: str
+    reason: str  # bibtexparser's
+    line: int
+
+
+_Block = Union[_RawEntry, _RawString, _BrokenBlock]
+
+_BLOCK_START = re.compile(r"@\w*[ \t]*(?=[{(])")  # bibtexparser's
 _PLAIN = r'(?:[^{}",@]++|(?<=\\)[{}",])'  # depth 0: anything but a mark
 _IN_GROUP = r"(?:[^{}@]++|(?<=\\)[{}])"
 _GROUP = rf"(?<!\\)\{{{_IN_GROUP}*+\}}"
 for _depth in range(3):
     _GROUP = rf"(?<!\\)\{{(?:{_IN_GROUP}|{_GROUP})*+\}}"
 _QUOTED = r'(?<!\\)"(?:[^"@]++|(?<=\\)")*+(?:(?<!\{)"|"(?!\}))'
-_FIELD = re.compile(rf'([^{{}}",=@\\]*)=((?:{_PLAIN}|{_GROUP}|{_QUOTED})*+)(?=[,}}])')
-_ENTRY_END = re.compile(r"\s*\}")
+_NAME = r'([^{}",=@\\]*)'  # a key or field name: no mark before its `,` or `=`
+_ENTRY_HEAD = re.compile(rf"\{{{_NAME}([,}}])")
+_FIELD = re.compile(rf"{_NAME}=((?:{_PLAIN}|{_GROUP}|{_QUOTED})*+)([,}}])")
+_ENTRY_END = re.compile(r"\s*\}")  # after a trailing comma
+_STRING_BODY = re.compile(rf"\{{{_NAME}=((?:{_IN_GROUP}|{_GROUP})*+)\}}")
+_OTHER_BODY = re.compile(rf"\{{(?:{_IN_GROUP}|{_GROUP})*+\}}")  # @comment, @preamble
 
 
-class _FastSplitter(Splitter):
-    def split(self):  # type: ignore[override]
-        self._backslash_newlines = "\\\n" in self.bibstr
-        return super().split()
-
-    def _newlines(self, start: int, end: int) -> int:
-        """How many newlines bibtexparser counts in bibstr[start:end]."""
-        count = self.bibstr.count("\n", start, end)
-        if count and self._backslash_newlines:
-            count -= self.bibstr.count("\\\n", max(start - 1, 0), end)
-        return count
-
-    def _move_to_end_of_entry(self, first_key_start: int) -> tuple[list[bib.Field], int, set[str]]:
-        """The entry's fields, from just after its key's comma to its closing `}`."""
-        if self._closing_delimiter != "}" or self._unaccepted_mark is not None:
-            return super()._move_to_end_of_entry(first_key_start)
-        text, line, position = self.bibstr, self._current_line, first_key_start
-        fields = []
-        match_field = _FIELD.match
-        while (match := match_field(text, position)) is not None:
-            equals, end = match.end(1), match.end()
-            line += self._newlines(position, equals)  # a field's line is its `=`'s
-            fields.append(bib.Field(match.group(1).strip(), match.group(2).strip(), line))
-            line += self._newlines(equals, end)
-            if text[end] == "}":
-                return self._entry_closed(fields, end, line)
-            position = end + 1
-        if (match := _ENTRY_END.match(text, position)) is not None:  # after a trailing comma
-            end = match.end() - 1
-            return self._entry_closed(fields, end, line + self._newlines(position, end))
-        # Not a well-formed field: bibtexparser reads the rest, from the state it would be in here.
-        self._current_line, self._current_char_index = line, position - 1
-        self._markiter = _MARK_PATTERN.finditer(text, position)
-        rest, end_index, _ = super()._move_to_end_of_entry(position)
-        fields += rest
-        return fields, end_index, _duplicate_keys(fields)
-
-    def _entry_closed(self, fields: list[bib.Field], end: int, line: int) -> tuple[list[bib.Field], int, set[str]]:
-        """Leave the state as bibtexparser does after reading the `}` at `end`."""
-        self._current_line, self._current_char_index = line, end
-        self._markiter = _MARK_PATTERN.finditer(self.bibstr, end + 1)
-        return fields, end + 1, _duplicate_keys(fields)
+def _split(text: str) -> list[_Block]:
+    """The entries, @string definitions and broken blocks of a file, in file order."""
+    blocks: list[_Block] = []
+    newlines = _newline_counter(text)
+    fallback = None
+    position, line = 0, 1
+    while (start := _BLOCK_START.search(text, position)) is not None:
+        at = start.start()
+        line += newlines(position, at)
+        read = _read_block(text, start, line, newlines)
+        if read is None:
+            fallback = fallback or _Fallback(text)
+            read = fallback.read(at, line)
+        block, end = read
+        if block is not None:
+            blocks.append(block)
+        line += newlines(at, end)
+        position = end
+    return blocks
 
 
-def _duplicate_keys(fields: list[bib.Field]) -> set[str]:
-    seen: set[str] = set()
-    duplicates = set()
-    for bib_field in fields:
-        if bib_field.key in seen:
-            duplicates.add(bib_field.key)
-        seen.add(bib_field.key)
-    return duplicates
+def _newline_counter(text: str) -> Callable[[int, int], int]:
+    """How many newlines bibtexparser counts in text[start:end]: not those after a backslash."""
+    count = text.count
+    if "\\\n" not in text:
+        return lambda start, end: count("\n", start, end)
+    return lambda start, end: count("\n", start, end) - count("\\\n", max(start - 1, 0), end)
+
+
+def _read_block(text: str, start: re.Match, line: int, newlines: Callable[[int, int], int]) -> tuple[_Block | None, int] | None:
+    """The block at `start` and where it ends, if it is well formed and in braces; else None.
+    Comments and @preamble give no block."""
+    kind = start.group().lower()
+    if kind.startswith(("@comment", "@preamble")):
+        body = _OTHER_BODY.match(text, start.end())
+        return (None, body.end()) if body else None
+    if kind.startswith("@string"):
+        body = _STRING_BODY.match(text, start.end())
+        return (_RawString(body.group(1).strip(), body.group(2).strip(), line), body.end()) if body else None
+    head = _ENTRY_HEAD.match(text, start.end())
+    if head is None:
+        return None
+    entry = _RawEntry(head.group(1).strip(), kind[1:].strip(), line, [])
+    if head.group(2) == "}":  # no fields
+        return entry, head.end()
+    end = _read_fields(text, head.end(), start.end(), line, newlines, entry.fields)
+    return (entry, end) if end is not None else None
+
+
+def _read_fields(text: str, position: int, counted: int, line: int, newlines: Callable[[int, int], int],
+                 fields: list[tuple[str, str, int]]) -> int | None:
+    """Reads fields into `fields` from `position` (after a comma) to the entry's closing brace;
+    returns the index after it, or None at anything but a well-formed field. `line` is the line
+    of text[counted]."""
+    match_field = _FIELD.match
+    while (match := match_field(text, position)) is not None:
+        equals = match.end(1)
+        line += newlines(counted, equals)  # a field's line is its `=`'s
+        counted = equals
+        fields.append((match.group(1).strip(), match.group(2).strip(), line))
+        position = match.end()
+        if match.group(3) == "}":
+            return position
+    end = _ENTRY_END.match(text, position)
+    return end.end() if end is not None else None
+
+
+class _Fallback:
+    """bibtexparser's Splitter, reading one block from its `@` as its `split()` would: `read` is
+    the body of that loop (without its log lines: every problem is reported as a Problem)."""
+
+    def __init__(self, text: str):
+        from bibtexparser.splitter import Splitter
+
+        self.splitter = Splitter(text)
+
+    def read(self, at: int, line: int) -> tuple[_Block | None, int]:
+        """The block whose `@` is text[at] (line `line`), and where the text after it goes on."""
+        from bibtexparser import model as bib
+        from bibtexparser.exceptions import BlockAbortedException
+        from bibtexparser.splitter import _MARK_PATTERN
+
+        splitter = self.splitter  # its text starts with an added newline, so indices are one more
+        splitter._markiter = _MARK_PATTERN.finditer(splitter.bibstr, at + 1)
+        splitter._unaccepted_mark = None
+        splitter._current_line = line - 1
+        mark = splitter._next_mark(accept_eof=False)
+        kind = mark.group(0).lower()
+        try:
+            splitter._open_block(mark)
+            if kind.startswith("@comment"):
+                block = splitter._handle_explicit_comment(mark)
+            elif kind.startswith("@preamble"):
+                block = splitter._handle_preamble(mark)
+            elif kind.startswith("@string"):
+                block = splitter._handle_string(mark)
+            else:
+                block = splitter._handle_entry(mark, kind)
+        except BlockAbortedException as error:
+            raw = splitter.bibstr[mark.start() : error.end_index]
+            block = bib.ParsingFailedBlock(start_line=line - 1, raw=raw, error=error)
+        splitter._close_block()
+        unaccepted = splitter._unaccepted_mark  # the next block starts there, or the text goes on
+        end = unaccepted.start() if unaccepted is not None else splitter._current_char_index + 1
+        return _from_bibtexparser(block), end - 1
+
+
+def _from_bibtexparser(block: object) -> _Block | None:
+    from bibtexparser import model as bib
+
+    if isinstance(block, bib.DuplicateFieldKeyBlock):  # duplicate fields are reported by `_Loader`
+        block = block.ignore_error_block
+    if isinstance(block, bib.Entry):
+        fields = [(field.key, field.value, field.start_line + 1) for field in block.fields]
+        return _RawEntry(block.key, block.entry_type, block.start_line + 1, fields)
+    if isinstance(block, bib.String):
+        return _RawString(block.key, block.value, block.start_line + 1)
+    if isinstance(block, bib.ParsingFailedBlock):
+        reason = getattr(block.error, "abort_reason", None) or str(block.error)
+        return _BrokenBlock(block.raw or "", reason, block.start_line + 1)
+    return None  # a comment or @preamble
 
 
 # --- the venue line ------------------------------------------------------------------------------

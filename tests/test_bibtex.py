@@ -12,6 +12,7 @@ from cv_site.bibtex import load_bibtex
 from cv_site.model import Person, Publication
 
 DATA = Path(__file__).parent / "data" / "bib"
+WILD = Path(__file__).parent / "wild"
 OWNER = Person(name="Qiushan Guo")
 
 
@@ -408,33 +409,32 @@ def test_never_raises_inside_an_entry(value: str) -> None:
     load_bibtex(f"@article{{k, title = {{{value}}}, author = {value}}}", "x.bib", OWNER)
 
 
-# --- the fast splitter reads exactly what bibtexparser's Splitter reads ---------------------------
+# --- the blocks are exactly what bibtexparser's Splitter reads ------------------------------------
 
 import sys  # noqa: E402
 
 from bibtexparser import model as bib_model  # noqa: E402
 from bibtexparser.splitter import Splitter  # noqa: E402
 
-from cv_site.bibtex import _FastSplitter  # noqa: E402
+from cv_site.bibtex import _from_bibtexparser, _split  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from generate_bib import generate  # noqa: E402
 
 
-def blocks(splitter: type[Splitter], text: str) -> list[tuple]:
-    """Every block as plain data: type, line, raw text, key, fields with their lines, error."""
-    result = []
-    for block in splitter(text).split().blocks:
-        entry = getattr(block, "ignore_error_block", None) or block
-        row: tuple = (type(block).__name__, block.start_line, getattr(block, "raw", None))
-        if isinstance(entry, bib_model.Entry):
-            row += (entry.key, entry.entry_type, [(f.key, f.value, f.start_line) for f in entry.fields])
-        elif isinstance(entry, bib_model.String):
-            row += (entry.key, entry.value)
-        if isinstance(block, bib_model.ParsingFailedBlock) and getattr(block, "error", None) is not None:
-            row += (getattr(block.error, "abort_reason", str(block.error)),)
-        result.append(row)
-    return result
+def bibtexparser_blocks(text: str) -> list:
+    """bibtexparser's blocks of the whole file, as `_split` gives them (comments left out)."""
+    blocks = []
+    for block in Splitter(text).split().blocks:
+        if isinstance(block, bib_model.DuplicateBlockKeyBlock):  # flagged by bibtexparser's Library
+            block = block.ignore_error_block
+        if (converted := _from_bibtexparser(block)) is not None:
+            blocks.append(converted)
+    return blocks
+
+
+def assert_same_blocks(text: str) -> None:
+    assert _split(text) == bibtexparser_blocks(text)
 
 
 SPLITTER_CASES = [
@@ -459,27 +459,44 @@ SPLITTER_CASES = [
     '@string{v = "Venue"}\n@article{a, journal = v # { 2024}, t = "q\\"x"}',
     "@comment{x, y = {z}}\n@preamble{\"\\newcommand\"}\n@article{a, x = {1}}",
     "@article{a, title = {x}, \\y = 1}",
+    "@article{a,}\n@article{b, }\n@article{}",  # no fields, no key
+    '@String {full = {The {Full} Name}}\n@string{q = "x"}\n@STRING{e = {a \\} b}}',
+    "@comment{x @article{y, z = 1}}\n@preamble{ {a} }\n@Comment{jabref-meta: x;}",
+    "@comment{x\n@article{y, z = 1}}",  # an @ at a line start ends a comment
+    "@string{x = {a}, y = {b}}\n@string{x}\n@string{{x} = y}",
+    "@article{a,\r\n  title = {x},\r\n  year = 2024\r\n}\r\n",  # CRLF
+    "@article{k\\,ey, x = 1}\n@article{k@y, x = 1}\n@article{k, t\\itle = 1}",
 ]
 
 
+def test_well_formed_files_are_read_without_bibtexparser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bibtexparser (and pylatexenc, which it imports) is only for the blocks `_split` cannot read."""
+    monkeypatch.setattr("cv_site.bibtex._Fallback", None)
+    text = generate(100) + (DATA / "al-folio.bib").read_text("utf-8") + SPLITTER_CASES[1] + SPLITTER_CASES[-6]
+    strings, entries = 4 + 1 + 3, 100 + 3 + 1  # generated, al-folio, the two cases
+    assert len(_split(text)) == strings + entries
+
+
 @pytest.mark.parametrize("text", SPLITTER_CASES)
-def test_fast_splitter_agrees_with_bibtexparser(text: str) -> None:
-    assert blocks(_FastSplitter, text) == blocks(Splitter, text)
+def test_split_agrees_with_bibtexparser(text: str) -> None:
+    assert_same_blocks(text)
 
 
-def test_fast_splitter_agrees_on_files() -> None:
-    for text in [path.read_text(encoding="utf-8") for path in sorted(DATA.glob("*.bib"))] + [generate(300)]:
-        assert blocks(_FastSplitter, text) == blocks(Splitter, text)
+def test_split_agrees_on_files() -> None:
+    paths = sorted([*DATA.glob("*.bib"), *WILD.glob("*.bib")])
+    for text in [path.read_text(encoding="utf-8-sig") for path in paths] + [generate(300)]:
+        assert_same_blocks(text)
 
 
-_PIECES = ["@article{", "@string{", "@comment{", "@misc(", "@", "{", "}", "(", ")", '"', '{"}', ",", "=",
-           "#", "\n", "  ", "\\", "\\\n", "a", "key", "title = ", "x = {y}", "} y"]  # fmt: skip
+_PIECES = ["@article{", "@string{", "@comment{", "@preamble{", "@misc(", "@string(", "@x {", " @y{", "@", "{",
+           "}", "(", ")", '"', '{"}', ",", "=", "#", "\n", "  ", "\\", "\\\n", "\\{", "\\}", "\\,", "a", "key",
+           "title = ", "x = {y}", "} y"]  # fmt: skip
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
-def test_fast_splitter_agrees_on_random_text(text: str) -> None:
-    assert blocks(_FastSplitter, text) == blocks(Splitter, text)
+def test_split_agrees_on_random_text(text: str) -> None:
+    assert_same_blocks(text)
 
 
 _VALUE_PIECES = ["{", "}", '"', '{"}', "\\", "\\{", "\\}", '\\"', "\\,", ",", "=", "#", " ", "\n",
@@ -490,10 +507,10 @@ _fields = st.lists(st.tuples(st.sampled_from(["title", " author", "\nyear "]), _
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_fields, min_size=1, max_size=3), st.sampled_from(["}", ",}", ",\n}\n", "\n"]))
-def test_fast_splitter_agrees_on_random_entries(entries: list, end: str) -> None:
+def test_split_agrees_on_random_entries(entries: list, end: str) -> None:
     """Entries whose fields are mostly well formed, so that the fast path is the one tested."""
     text = "".join(
         f"@article{{k{i},\n" + ",".join(f"{name} = {{{value}}}" if i % 2 else f"{name}={value}" for name, value in fields) + end
         for i, fields in enumerate(entries)
     )
-    assert blocks(_FastSplitter, text) == blocks(Splitter, text)
+    assert_same_blocks(text)
