@@ -313,11 +313,12 @@ def decode_text(path: Path, raw: bytes, problems: list[Problem]) -> str | None:
 
 
 def _missing_yaml(path: Path, model: type[BaseModel], problems: list[Problem], *, required: bool) -> _Loaded:
-    """An optional file that is absent gives the model's defaults; a required one is a problem."""
+    """An optional file that is absent gives the model's defaults; a required one is a problem.
+    (Defaults need no validation: `model_construct` spares building the model's validator.)"""
     if required:
         problems.append(Problem(display_path(path), None, None, "", "file not found"))
         return _Loaded(None, None)
-    return _Loaded(None, model())
+    return _Loaded(None, model.model_construct())
 
 
 def _load_yaml(path: Path, raw: bytes, model: type[BaseModel], problems: list[Problem]) -> _Loaded:

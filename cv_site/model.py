@@ -151,7 +151,7 @@ class Settings(StrictModel):
     allow_html: bool = Field(False, description="Let raw HTML in Markdown through (otherwise it is shown as text)")
     news_on_home: int = Field(5, ge=0, description="How many news items the home page shows")
     ongoing_label: str = Field("present", description="Shown for an open-ended date range such as 2020.9 -")
-    pdf: PdfSettings = PdfSettings()
+    pdf: PdfSettings = PdfSettings.model_construct()  # the defaults: nothing to validate
 
     @field_validator("accent_color")
     @classmethod
