@@ -7,7 +7,6 @@ traceback. Bugs stay ordinary exceptions and keep their traceback.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal
@@ -91,6 +90,8 @@ def show_value(value: object) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """"did you mean 'x'?" for the closest choice, or "" when nothing is close."""
+    import difflib  # only bad data needs it
+
     close = difflib.get_close_matches(word.lower(), [c for c in choices], n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
 
