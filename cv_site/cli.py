@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -149,6 +148,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    import json
+
     from cv_site.model import CvFile, NewsFile, Settings
 
     model = {"cv": CvFile, "site": Settings, "news": NewsFile}[args.file]
