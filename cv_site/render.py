@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Container, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
@@ -40,6 +40,9 @@ from cv_site.links import is_safe_url
 from cv_site.markup import MarkdownRenderer, rich_html
 from cv_site.model import Publication, SiteModel
 from cv_site.theme import static_dirs, template_display_path, template_loader
+
+if TYPE_CHECKING:
+    from cv_site.write import Content  # what emit takes (the writer's type)
 
 VENUE_KIND_LABELS = {
     "journal": "Journal",
@@ -268,9 +271,10 @@ class SiteRenderer:
 
     def __init__(self, source: Path, keep: bool = True):
         """`keep`: remember macro output between renders (serve mode). A one-shot build passes
-        False: then only the macros called several times within one render are memoised (a
-        paper's list item and its BibTeX block are each shown once per render: remembering them
-        would only hold ~3 KB a paper until the end of the build)."""
+        False: then only icons and a paper's list item are memoised (the item shows on the
+        publications page, and again on the home page and the CV when selected). The parts a
+        paper's own page shows too are not: in a parallel build that page is made in another
+        process, and remembering them would hold ~3 KB a paper (60 MB at 20,000) for nothing."""
         self.source = source
         self.memo_macros = MEMO_MACROS if keep else MEMO_MACROS_ONE_SHOT
         self.env = jinja2.Environment(
@@ -310,8 +314,11 @@ class SiteRenderer:
         files, the owner's name or photo) must come as `changed=None`: every page shows it.
         """
         files: dict[str, bytes] = {}
-        render = self.start(site, base_url=base_url, has_pdf=has_pdf, emit=files.__setitem__,
-                            changed=changed, previous=previous)
+
+        def keep(path: str, data: Content) -> None:
+            files[path] = data if isinstance(data, bytes) else b"".join(data)
+
+        render = self.start(site, base_url=base_url, has_pdf=has_pdf, emit=keep, changed=changed, previous=previous)
         render.site_files()
         render.paper_files(site.publications)
         render.static_files(skip=files)
@@ -337,7 +344,7 @@ class SiteRenderer:
             return SiteRender(self, site, base_url, has_pdf, emit, changed, previous)
 
 
-Emit = Callable[[str, bytes], None]
+Emit = Callable[[str, "Content"], None]
 
 
 @contextmanager
@@ -569,10 +576,10 @@ class SiteRender:
             "json": None,
             **extra,
         }
-        self.emit(output, template.render(context).encode() if small else _render_bytes(template, context))
+        self.emit(output, template.render(context).encode() if small else _render_pieces(template, context))
 
     def text(self, output: str, template: str, **extra: object) -> None:
-        self.emit(output, _render_bytes(self.env.get_template(template), {**self.common, **extra}))
+        self.emit(output, _render_pieces(self.env.get_template(template), {**self.common, **extra}))
 
     # data for pages
     def _photo(self) -> dict[str, object] | None:
@@ -686,8 +693,7 @@ class SiteRender:
 
 
 MEMO_MACROS = frozenset({"authors", "venue", "links", "paper", "paper_summary", "abstract", "bibtex", "icon"})
-# Called more than once with the same arguments within one render (list, home, CV, paper page).
-MEMO_MACROS_ONE_SHOT = frozenset({"authors", "venue", "links", "paper_summary", "abstract", "icon"})
+MEMO_MACROS_ONE_SHOT = frozenset({"paper_summary", "icon"})
 
 
 # What each page shows besides the layout (settings, base URL, the owner's name and photo,
@@ -746,12 +752,20 @@ def _memoise(macro, cache: dict[tuple, object], keep: list[object], by_paper: di
     return call
 
 
-def _render_bytes(template: jinja2.Template, context: dict[str, object]) -> bytes:
-    """`template.render(context).encode()` without the whole page as one str: the publications
-    page of 20,000 papers is 60 MB of UTF-8, and as a str (2 bytes a character once one is outside
-    Latin-1) it would double the peak memory of the build. Same bytes; errors are Jinja's, as with
-    render(). ~10% slower on a small page, so the one-per-paper pages use render()."""
-    return b"".join([piece.encode() for piece in template.generate(context)])
+def _render_pieces(template: jinja2.Template, context: dict[str, object]) -> list[bytes]:
+    """`template.render(context).encode()`, in pieces of a few thousand of Jinja's strings each,
+    never joined: the publications page of 20,000 papers is 60 MB of UTF-8 (and twice that as a
+    str once a character is outside Latin-1); the writer writes the pieces one after the other.
+    Errors are Jinja's, as with render(). Slower on a small page: paper pages use render()."""
+    pieces: list[bytes] = []
+    batch: list[str] = []
+    for text in template.generate(context):
+        batch.append(text)
+        if len(batch) == 4096:
+            pieces.append("".join(batch).encode())
+            batch.clear()
+    pieces.append("".join(batch).encode())
+    return pieces
 
 
 def _time(date: PartialDate | None) -> Markup:

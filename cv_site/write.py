@@ -26,10 +26,13 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping, Union
 
 TEMP_SUFFIX = ".cv-site-tmp"
 _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+Content = Union[bytes, list[bytes]]  # a file's bytes, or its bytes in pieces (a big page is never joined)
 
 
 @dataclass(frozen=True)
@@ -119,35 +122,36 @@ class OutputWriter:
     def produced(self, path: str) -> bool:
         return path in self.journal.produced
 
-    def add_all(self, files: Iterable[tuple[str, bytes]]) -> None:
+    def add_all(self, files: Iterable[tuple[str, Content]]) -> None:
         for path, data in files:
             self.add(path, data)
 
-    def add(self, path: str, data: bytes) -> None:
+    def add(self, path: str, data: Content) -> None:
         check_path(path)
         journal = self.journal
         if path in journal.produced:
             raise UnsafePathError(f"written twice: {path!r}")
         journal.produced.add(path)
+        pieces = [data] if isinstance(data, bytes) else data
         if self.fresh:
             self._make_folders(path, check=False)
-            _write_new(f"{self.root}/{path}", data)
-        elif not self._unchanged(path, data):
+            _write_new(f"{self.root}/{path}", pieces)
+        elif not self._unchanged(path, data, pieces):
             self._make_folders(path, check=True)
             folder, _, name = f"{self.root}/{path}".rpartition("/")
             temp = f"{folder}/.{name}{TEMP_SUFFIX}"
             with open(temp, "wb") as handle:
                 journal.temps.append((temp, f"{folder}/{name}"))
-                handle.write(data)
+                handle.writelines(pieces)
             os.chmod(temp, 0o644)
         else:
             return
         journal.written.append(path)
 
-    def _unchanged(self, path: str, data: bytes) -> bool:
+    def _unchanged(self, path: str, data: Content, pieces: list[bytes]) -> bool:
         if self.previous is not None and self.previous.get(path) is data:
             return True
-        return _same_bytes(f"{self.root}/{path}", data)
+        return _same_bytes(f"{self.root}/{path}", pieces)
 
     def _make_folders(self, path: str, check: bool) -> None:
         """Make the folders above `path` that are missing. A fresh output starts empty, so what
@@ -219,13 +223,14 @@ class OutputWriter:
         return sorted(found)
 
 
-def _write_new(path: str, data: bytes) -> None:
+def _write_new(path: str, pieces: list[bytes]) -> None:
     """One open + write + close, with no Python file object (10,000 files: it shows)."""
     fd = os.open(path, _NEW_FILE_FLAGS, 0o644)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        for piece in pieces:
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view):]
     finally:
         os.close(fd)
 
@@ -251,13 +256,13 @@ def _unlink(path: str) -> None:
         pass
 
 
-def _same_bytes(old: str, data: bytes) -> bool:
+def _same_bytes(old: str, pieces: list[bytes]) -> bool:
     try:
         info = os.lstat(old)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+        if not stat.S_ISREG(info.st_mode) or info.st_size != sum(map(len, pieces)):
             return False
         with open(old, "rb") as handle:
-            return handle.read() == data
+            return all(handle.read(len(piece)) == piece for piece in pieces)
     except OSError:  # missing, unreadable
         return False
 
