@@ -40,6 +40,8 @@ HINT = "write a year (2020), year.month (2020.9), an ISO date (2020-09-01), or a
 
 @dataclass(frozen=True, slots=True, order=True)
 class PartialDate:
+    """A year, maybe with month and day, and the text it was written as."""
+
     year: int
     month: int | None = None
     day: int | None = None
@@ -64,6 +66,8 @@ class PartialDate:
 
 @dataclass(frozen=True, slots=True)
 class DateRange:
+    """One date, a start and an end, or an ongoing start."""
+
     start: PartialDate
     end: PartialDate | None = None  # None with ongoing=False: a single date
     ongoing: bool = False

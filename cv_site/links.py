@@ -16,6 +16,8 @@ _ABSOLUTE = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class LinkKind:
+    """A kind of link: its data key, label, icon and URL pattern."""
+
     name: str  # the key used in the data
     label: str  # the visible / accessible text
     icon: str  # id of the SVG symbol in templates/icons.svg.j2
@@ -71,6 +73,8 @@ PAPER_LINK_KINDS = ["pdf", "arxiv", "doi", "html", "website", "code", "supp", "s
 
 @dataclass(frozen=True, slots=True)
 class Link:
+    """A link of some kind, with its address."""
+
     kind: LinkKind
     href: str
 

@@ -258,6 +258,8 @@ class _BibFile:
 
 @dataclass
 class _Split:
+    """A .bib text cut into blocks: entries and the text outside them."""
+
     blocks: list[tuple[str, str]]  # (kind, text): "outside" or "entry", in file order
     lines: list[int]  # 1-based first line of each block
     entries: list[tuple[str, int]]  # (text, 1-based line) of each entry block

@@ -398,6 +398,8 @@ def is_cjk(char: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Author:
+    """One name in an author or editor list, in BibTeX's four parts."""
+
     first: str = ""
     von: str = ""
     last: str = ""
@@ -427,6 +429,8 @@ class Author:
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
+    """Where an entry was written."""
+
     file: str
     line: int  # 1-based line of the entry's "@"
 
@@ -449,6 +453,8 @@ PublicationStatus = Literal["published", "submitted", "preprint", "unpublished"]
 
 @dataclass(frozen=True, slots=True)
 class Publication:
+    """One BibTeX entry, decoded and ready to show."""
+
     key: str
     entry_type: str  # lower case, e.g. "inproceedings"
     title: str  # Unicode, braces removed, $math$ kept
@@ -523,6 +529,8 @@ class Publication:
 
 @dataclass(frozen=True)
 class SiteModel:
+    """Everything a site is built from, validated."""
+
     settings: Settings
     person: Person
     sections: list[Section]
