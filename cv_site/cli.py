@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -28,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        if args.run is _serve:  # runs until stopped: the cycle collector stays on
+        if args.run is _serve:
+            gc.enable()  # runs until stopped: cycles are collected as usual (see __main__)
             return args.run(args)
         # A one-shot command is mostly imports (~80 collections that find next to nothing, ~10 ms)
         # and a build that pauses the collector anyway.
