@@ -51,6 +51,8 @@ NAME_FIELDS = frozenset({"author", "editor"})
 _LINK_FIELDS = (*PAPER_LINK_KINDS, "url")
 # al-folio keeps these next to the page when given as a bare file name.
 ASSET_LINK_KINDS = frozenset({"pdf", "supp", "poster", "slides"})
+# Links that is_safe_url accepts without parsing them (a relative path has no scheme).
+_SURELY_SAFE = ("https://", "http://", "assets/pdf/")
 
 VENUE_KINDS = {
     "article": "journal", "periodical": "journal",
@@ -262,15 +264,7 @@ class _Loader:
 
     def publication(self, entry: _Entry) -> Publication:
         raw = entry.fields
-        fields = {name: _DECODERS.get(name, latex_to_marked)(value) for name, value in raw.items()}
-        styled = {}
-        for name, value in raw.items():
-            if "\\" in value or "$" in value:
-                if name not in _DECODERS and has_markers(fields[name]):
-                    styled[name] = fields[name]
-                    fields[name] = plain(styled[name])
-                if name not in VERBATIM_FIELDS and (unknown := unknown_commands(value)):
-                    self.report_unknown_commands(entry, name, unknown)
+        fields, styled = self.decoded(entry)
         entry_type = self.checked_type(entry)
         year, month, day = self.date(entry, fields)
         venue_kind = VENUE_KINDS.get(entry_type, "other")
@@ -303,6 +297,24 @@ class _Loader:
             venue_line=_venue_line(entry_type, entry.entry_type, fields, styled, raw),
             styled=styled,
         )
+
+    def decoded(self, entry: _Entry) -> tuple[dict[str, str], dict[str, str]]:
+        """The fields as Unicode text, and those with italic, bold or math as marked text (`styled`)."""
+        fields, styled = {}, {}
+        for name, value in entry.fields.items():
+            decode = _DECODERS.get(name)
+            if "\\" not in value and "$" not in value:  # no command, no math: no markers
+                fields[name] = latex_to_marked(value) if decode is None else decode(value)
+                continue
+            if decode is not None:
+                fields[name] = decode(value)
+            elif has_markers(marked := latex_to_marked(value)):
+                styled[name], fields[name] = marked, plain(marked)
+            else:
+                fields[name] = marked
+            if name not in VERBATIM_FIELDS and (unknown := unknown_commands(value)):
+                self.report_unknown_commands(entry, name, unknown)
+        return fields, styled
 
     def report_unknown_commands(self, entry: _Entry, name: str, commands: tuple[str, ...]) -> None:
         shown = ", ".join(f"\\{command}" for command in commands)
@@ -367,7 +379,7 @@ class _Loader:
             if kind not in values:
                 continue
             link = make_link(kind, _asset_path(kind, values[kind]))
-            if link.href.startswith(("https://", "http://")) or is_safe_url(link.href):
+            if link.href.startswith(_SURELY_SAFE) or is_safe_url(link.href):
                 links[kind] = link
             else:
                 message = f"unsafe link in field '{kind}': {UNSAFE_LINK}"
@@ -485,11 +497,13 @@ def _asset_path(kind: str, value: str) -> str:
 def _bibtex(entry_type: str, key: str, raw: dict[str, str], month: int | None) -> str:
     """The entry as clean BibTeX: standard fields only, in a fixed order, LaTeX values as written
     (macros expanded), authors without their `*`/`†` marks."""
-    names = sorted((name for name in raw if name in _STANDARD_ORDER and raw[name]), key=_STANDARD_ORDER.get)
-    values = {name: without_marks(raw[name]) if name in NAME_FIELDS else raw[name] for name in names}
-    lines = [f"  {name} = {{{value}}}" for name, value in values.items()]
-    if month and "month" in names:
-        lines[names.index("month")] = f"  month = {MONTH_NAMES[month - 1][:3].lower()}"
+    lines = []
+    for name in sorted([name for name in raw if name in _STANDARD_ORDER], key=_STANDARD_ORDER.__getitem__):
+        if value := raw[name]:
+            if name == "month" and month:
+                lines.append(f"  month = {MONTH_NAMES[month - 1][:3].lower()}")
+            else:
+                lines.append(f"  {name} = {{{without_marks(value) if name in NAME_FIELDS else value}}}")
     return f"@{entry_type}{{{key},\n" + ",\n".join(lines) + "\n}"
 
 
@@ -606,14 +620,15 @@ def _read_fields(text: str, position: int, counted: int, line: int, newlines: Ca
     """Reads fields into `fields` from `position` (after a comma) to the entry's closing brace;
     returns the index after it, or None at anything but a well-formed field. `line` is the line
     of text[counted]."""
-    match_field = _FIELD.match
+    match_field, append = _FIELD.match, fields.append
     while (match := match_field(text, position)) is not None:
-        equals = match.end(1)
+        name, value, after = match.groups()
+        equals = position + len(name)
         line += newlines(counted, equals)  # a field's line is its `=`'s
         counted = equals
-        fields.append((match.group(1).strip(), match.group(2).strip(), line))
-        position = match.end()
-        if match.group(3) == "}":
+        append((name.strip(), value.strip(), line))
+        position = equals + len(value) + 2
+        if after == "}":
             return position
     end = _ENTRY_END.match(text, position)
     return end.end() if end is not None else None

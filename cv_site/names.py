@@ -154,8 +154,9 @@ def _words(source: str) -> list[str]:
 
 def _split_top_level(text: str, separator: re.Pattern) -> list[str]:
     """`text` split on `separator`, ignoring separators inside braces."""
-    if "{" not in text:
-        return separator.split(text)
+    pieces = separator.split(text)
+    if "{" not in text or all(piece.count("{") == piece.count("}") for piece in pieces[:-1]):
+        return pieces  # no separator inside braces, as in `Jos{\'e} and {De Mello}`
     pieces, start, depth, scanned = [], 0, 0, 0
     for match in separator.finditer(text):
         depth += text.count("{", scanned, match.start()) - text.count("}", scanned, match.start())
