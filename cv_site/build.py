@@ -23,8 +23,8 @@ from typing import Iterable, Mapping
 
 from cv_site.gcpause import gc_paused
 from cv_site.load import Loader
-from cv_site.model import Publication, SiteModel
 from cv_site.jobs import MAX_PIECES, SharedWork, available_jobs
+from cv_site.model import Publication, SiteModel
 from cv_site.render import SiteRender, SiteRenderer, paper_slugs
 from cv_site.write import OutputFiles, OutputWriter, WriteStats, write_site
 
@@ -38,7 +38,7 @@ class BuildOptions:
     output: Path = Path("_site")
     base_url: str | None = None  # overrides settings.url (e.g. from GitHub Pages' configuration)
     pdf: bool = True
-    jobs: int | None = None  # processes for a one-shot build's paper pages (None: one per core)
+    jobs: int | None = None  # processes for a one-shot build's paper pages (None: one per core from 100 papers)
 
 
 @dataclass
@@ -183,7 +183,8 @@ class Builder:
 
     def _render_pages(self, render: SiteRender, writer: OutputWriter) -> None:
         papers = render.site.publications
-        jobs = self.options.jobs or (available_jobs() if len(papers) >= PARALLEL_FROM else 1)
+        cores = available_jobs()  # 1 where forking is not an option
+        jobs = 1 if cores == 1 or not papers else self.options.jobs or (cores if len(papers) >= PARALLEL_FROM else 1)
         if jobs == 1:
             render.site_files()
             render.paper_files(papers)

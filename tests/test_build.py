@@ -148,3 +148,11 @@ def test_a_template_error_in_a_worker_leaves_the_last_good_site(tmp_path: Path, 
     else:
         assert not out.exists()
     assert sorted(p.name for p in source.iterdir()) == sorted(["data", "templates"] + (["_site"] if existing else []))
+
+
+def test_a_parallel_build_of_a_site_without_papers(tmp_path: Path) -> None:
+    source = make_site(tmp_path / "site")
+    (source / "data" / "publications.bib").write_text("", encoding="utf-8")
+    result = build(BuildOptions(source, tmp_path / "out", pdf=False, jobs=2))
+    assert "publications/index.html" in result.files
+    assert not [path for path in result.files if path.startswith("publications/") and path.count("/") > 1]
