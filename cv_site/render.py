@@ -454,7 +454,7 @@ class SiteRender:
             "md_inline": self.md.inline,
             "plain": self.md.plain,
             "rich": rich_field,
-            "author_list": author_list,
+            "author_list": author_list,  # "A, <strong>Me</strong>*, B† (eds.)", as HTML
             "rich_paragraphs": rich_paragraphs,
             "venue_kind_labels": VENUE_KIND_LABELS,
             "status_labels": STATUS_LABELS,
@@ -692,7 +692,7 @@ class SiteRender:
         return f"{max(d.as_date() for d in dates).isoformat()}T00:00:00Z"
 
 
-MEMO_MACROS = frozenset({"authors", "venue", "links", "paper", "paper_summary", "abstract", "bibtex", "icon"})
+MEMO_MACROS = frozenset({"venue", "links", "paper", "paper_summary", "abstract", "bibtex", "icon"})
 MEMO_MACROS_ONE_SHOT = frozenset({"paper_summary", "icon"})
 
 
