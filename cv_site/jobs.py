@@ -11,10 +11,8 @@ caller's code). Used only by one-shot builds: serve mode has threads, which do n
 from __future__ import annotations
 
 import os
-import pickle
 import struct
 import sys
-import traceback
 from typing import Callable
 
 from cv_site.errors import UserError
@@ -74,6 +72,8 @@ class SharedWork:
         if pid == 0:  # the copy: work, report, end here whatever happens
             status = 1
             try:
+                import pickle
+
                 os.close(result_read)
                 for _, other in self._workers:
                     os.close(other)
@@ -93,6 +93,8 @@ class SharedWork:
         except UserError as problem:
             error = ("user", problem.problems)
         except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
+            import traceback
+
             error = ("bug", traceback.format_exc())
         return (*error, self.finish())
 
@@ -108,6 +110,8 @@ class SharedWork:
         if kind is not None:  # take what is left, so the copies stop after their current piece
             while os.read(self._queue, 65536):
                 pass
+        import pickle  # here, not at the top: most sites are too small to fork (2 ms of imports)
+
         first_error: BaseException | None = None
         for pid, result_read in self._workers:
             with os.fdopen(result_read, "rb") as results:
