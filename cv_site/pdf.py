@@ -425,7 +425,7 @@ def text_fields(site: SiteModel) -> Iterator[tuple[str, str, str] | tuple[str, s
         yield file, f"{prefix}.title", view.title
         if view.intro:
             yield file, f"{prefix}.intro", view.intro
-        yield from _walk(file, prefix, view.data)
+        yield from _walk(file, prefix, view.data, skip=("kind", "id", "title", "intro"))  # those: above
         for group in view.groups:
             for paper in group.papers:
                 p = paper.publication
@@ -439,7 +439,7 @@ def text_fields(site: SiteModel) -> Iterator[tuple[str, str, str] | tuple[str, s
                     yield where, f"{p.key}.author", author.display, p.source.line
 
 
-def _walk(file: str, key: str, value: Any) -> Iterator[tuple[str, str, str]]:
+def _walk(file: str, key: str, value: Any, skip: tuple[str, ...] = ("kind", "id")) -> Iterator[tuple[str, str, str]]:
     if isinstance(value, str):
         yield file, key, value
     elif isinstance(value, (list, tuple)):
@@ -447,7 +447,7 @@ def _walk(file: str, key: str, value: Any) -> Iterator[tuple[str, str, str]]:
             yield from _walk(file, f"{key}[{index}]", item)
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            if name not in ("kind", "id"):
+            if name not in skip:
                 yield from _walk(file, f"{key}.{name}", getattr(value, name))
     elif isinstance(value, NewsView):
         yield from _walk(file, key, value.entries)
