@@ -13,60 +13,74 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-import markdown
-from markdown.extensions import Extension
-from markdown.extensions.sane_lists import SaneListExtension
-from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 from cv_site.links import is_safe_url
 from cv_site.richtext import Node, has_markers, math_source, math_text, parse
+
+if TYPE_CHECKING:
+    import markdown
 
 # Text with none of these characters (and no list or heading marker at its start) is plain text:
 # Markdown would only escape it, so we skip the parser. Most CV lines take this path.
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!#|~=\n]|^\s*(?:[-+>]|\d+[.)])\s")
 
 
-class _SafeLinks(Treeprocessor):
+def _is_plain_paragraph(text: str) -> bool:
+    """Lines the parser would only put in one <p>, as they are: each starts with a letter (no
+    list, code or heading), ends without a space (two make a <br>) and holds no syntax character,
+    so nothing to escape either. A bio written over several lines is the usual case."""
+    return all(line[:1].isalpha() and not line.endswith(" ") and line.isprintable()
+               and _MARKDOWN_SYNTAX.search(line) is None for line in text.split("\n"))
+
+
+def _safe_links(root: etree.Element) -> None:
     """`<a href="javascript:...">x</a>` -> `<span>x</span>`; unsafe image sources are dropped."""
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            if element.tag == "a" and not is_safe_url(element.get("href", "")):
-                element.tag = "span"
-                element.attrib.clear()
-            elif element.tag == "img" and not is_safe_url(element.get("src", "")):
-                element.tag = "span"
-                element.text = element.get("alt", "")
-                element.attrib.clear()
+    for element in root.iter():
+        if element.tag == "a" and not is_safe_url(element.get("href", "")):
+            element.tag = "span"
+            element.attrib.clear()
+        elif element.tag == "img" and not is_safe_url(element.get("src", "")):
+            element.tag = "span"
+            element.text = element.get("alt", "")
+            element.attrib.clear()
 
 
-class _NoRawHtml(Extension):
-    """Raw HTML is text: `<script>` is shown as `&lt;script&gt;`, never passed through."""
+def _new_parser(allow_html: bool) -> markdown.Markdown:
+    """A parser with sane lists and safe links; raw HTML is text unless allowed (`<script>` is shown
+    as `&lt;script&gt;`). Markdown is imported here, when a text first needs it (~10 ms), and its
+    extension is given as an object: a name ("sane_lists") is looked up in every installed package."""
+    import markdown
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.treeprocessors import Treeprocessor
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
+    class SafeLinks(Treeprocessor):
+        def run(self, root: etree.Element) -> None:
+            _safe_links(root)
+
+    md = markdown.Markdown(extensions=[SaneListExtension()], output_format="html")
+    md.treeprocessors.register(SafeLinks(md), "safe_links", 0)
+    if not allow_html:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-
-
-class _SafeLinksExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+    return md
 
 
 class MarkdownRenderer:
-    """One Markdown parser per setting, reused (creating one costs more than converting a line).
-    Extensions are given as objects: a name ("sane_lists") is looked up among every installed
-    package's entry points, which took 4 ms."""
+    """One Markdown parser per setting, made when first needed and reused (creating one costs more
+    than converting a line)."""
 
     def __init__(self, allow_html: bool = False):
-        extensions: list[Extension] = [_SafeLinksExtension(), SaneListExtension()]
-        if not allow_html:
-            extensions.append(_NoRawHtml())
-        self._md = markdown.Markdown(extensions=extensions, output_format="html")
+        self.allow_html = allow_html
         self._block: dict[str, Markup] = {}
         self._inline: dict[str, Markup] = {}
+
+    @cached_property
+    def _md(self) -> markdown.Markdown:
+        return _new_parser(self.allow_html)
 
     def _convert(self, text: str) -> str:
         self._md.reset()
@@ -81,6 +95,8 @@ class MarkdownRenderer:
             stripped = text.strip()
             if _MARKDOWN_SYNTAX.search(stripped) is None:
                 cached = Markup("<p>") + escape(stripped) + Markup("</p>")
+            elif _is_plain_paragraph(text.rstrip("\n")):
+                cached = Markup(f"<p>{stripped}</p>")
             else:
                 cached = Markup(self._convert(text))
             self._block[text] = cached
@@ -95,6 +111,8 @@ class MarkdownRenderer:
             stripped = text.strip()
             if _MARKDOWN_SYNTAX.search(stripped) is None:
                 cached = escape(stripped)
+            elif _is_plain_paragraph(stripped):
+                cached = Markup(stripped)
             else:
                 html = self._convert(stripped)
                 if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
