@@ -752,20 +752,19 @@ def _memoise(macro, cache: dict[tuple, object], keep: list[object], by_paper: di
     return call
 
 
-def _render_pieces(template: jinja2.Template, context: dict[str, object]) -> list[bytes]:
-    """`template.render(context).encode()`, in pieces of a few thousand of Jinja's strings each,
-    never joined: the publications page of 20,000 papers is 60 MB of UTF-8 (and twice that as a
-    str once a character is outside Latin-1); the writer writes the pieces one after the other.
-    Errors are Jinja's, as with render(). Slower on a small page: paper pages use render()."""
-    pieces: list[bytes] = []
+def _render_pieces(template: jinja2.Template, context: dict[str, object]) -> Iterator[bytes]:
+    """`template.render(context).encode()` as a stream of pieces (a few thousand of Jinja's strings
+    each), which the writer writes as they come: the publications page of 20,000 papers is 60 MB
+    of UTF-8 (and twice that as a str once a character is outside Latin-1) and is never whole in
+    memory. Errors are Jinja's, raised while the stream is read. Slower on a small page: paper pages
+    use render()."""
     batch: list[str] = []
     for text in template.generate(context):
         batch.append(text)
         if len(batch) == 4096:
-            pieces.append("".join(batch).encode())
+            yield "".join(batch).encode()
             batch.clear()
-    pieces.append("".join(batch).encode())
-    return pieces
+    yield "".join(batch).encode()
 
 
 def _time(date: PartialDate | None) -> Markup:

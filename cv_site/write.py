@@ -20,19 +20,20 @@ the writer and hand back a `journal()`, which the main writer `merge`s before it
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Union
+from typing import BinaryIO, Iterable, Iterator, Mapping, Union
 
 TEMP_SUFFIX = ".cv-site-tmp"
 _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-Content = Union[bytes, list[bytes]]  # a file's bytes, or its bytes in pieces (a big page is never joined)
+Content = Union[bytes, Iterable[bytes]]  # a file's bytes, or a stream of pieces (a big page is never whole)
 
 
 @dataclass(frozen=True)
@@ -127,31 +128,52 @@ class OutputWriter:
             self.add(path, data)
 
     def add(self, path: str, data: Content) -> None:
+        """Write one file: bytes, or a stream of bytes pieces (read once, never joined)."""
         check_path(path)
         journal = self.journal
         if path in journal.produced:
             raise UnsafePathError(f"written twice: {path!r}")
         journal.produced.add(path)
-        pieces = [data] if isinstance(data, bytes) else data
         if self.fresh:
             self._make_folders(path, check=False)
-            _write_new(f"{self.root}/{path}", pieces)
-        elif not self._unchanged(path, data, pieces):
-            self._make_folders(path, check=True)
-            folder, _, name = f"{self.root}/{path}".rpartition("/")
-            temp = f"{folder}/.{name}{TEMP_SUFFIX}"
-            with open(temp, "wb") as handle:
-                journal.temps.append((temp, f"{folder}/{name}"))
-                handle.writelines(pieces)
-            os.chmod(temp, 0o644)
-        else:
+            _write_new(f"{self.root}/{path}", [data] if isinstance(data, bytes) else data)
+        elif isinstance(data, bytes):
+            if (self.previous is not None and self.previous.get(path) is data) or _same_bytes(f"{self.root}/{path}", data):
+                return
+            with self._temp_file(path) as handle:
+                handle.write(data)
+        elif not self._write_if_changed(path, data):
             return
         journal.written.append(path)
 
-    def _unchanged(self, path: str, data: Content, pieces: list[bytes]) -> bool:
-        if self.previous is not None and self.previous.get(path) is data:
-            return True
-        return _same_bytes(f"{self.root}/{path}", pieces)
+    def _write_if_changed(self, path: str, pieces: Iterable[bytes]) -> bool:
+        """A stream goes to a temporary file while it is compared with the file it would replace;
+        the temporary file is kept only if they differ."""
+        same = True
+        with contextlib.ExitStack() as stack:
+            try:
+                old = stack.enter_context(open(f"{self.root}/{path}", "rb"))
+            except OSError:  # missing, a folder, unreadable
+                same = False
+            handle = stack.enter_context(self._temp_file(path))
+            for piece in pieces:
+                handle.write(piece)
+                same = same and old.read(len(piece)) == piece
+            same = same and not old.read(1)
+        if same:
+            _unlink(self.journal.temps.pop()[0])
+        return not same
+
+    @contextlib.contextmanager
+    def _temp_file(self, path: str) -> Iterator[BinaryIO]:
+        """A new file beside `path`'s target, renamed over it on commit (see the module doc)."""
+        self._make_folders(path, check=True)
+        folder, _, name = f"{self.root}/{path}".rpartition("/")
+        temp = f"{folder}/.{name}{TEMP_SUFFIX}"
+        with open(temp, "wb") as handle:
+            self.journal.temps.append((temp, f"{folder}/{name}"))
+            yield handle
+        os.chmod(temp, 0o644)
 
     def _make_folders(self, path: str, check: bool) -> None:
         """Make the folders above `path` that are missing. A fresh output starts empty, so what
@@ -223,7 +245,7 @@ class OutputWriter:
         return sorted(found)
 
 
-def _write_new(path: str, pieces: list[bytes]) -> None:
+def _write_new(path: str, pieces: Iterable[bytes]) -> None:
     """One open + write + close, with no Python file object (10,000 files: it shows)."""
     fd = os.open(path, _NEW_FILE_FLAGS, 0o644)
     try:
@@ -256,13 +278,13 @@ def _unlink(path: str) -> None:
         pass
 
 
-def _same_bytes(old: str, pieces: list[bytes]) -> bool:
+def _same_bytes(old: str, data: bytes) -> bool:
     try:
         info = os.lstat(old)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != sum(map(len, pieces)):
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
             return False
         with open(old, "rb") as handle:
-            return all(handle.read(len(piece)) == piece for piece in pieces)
+            return handle.read() == data
     except OSError:  # missing, unreadable
         return False
 

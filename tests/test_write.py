@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cv_site.write import UnsafePathError, WriteStats, write_site
+from cv_site.write import OutputWriter, UnsafePathError, WriteStats, write_site
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -162,3 +162,41 @@ def test_output_that_is_a_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(NotADirectoryError):
         write_site({"index.html": b"x"}, out)
     assert out.read_text() == "not a folder"
+
+
+def test_a_stream_of_pieces_is_written_whole_and_compared_as_it_goes(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    writer = OutputWriter(out)
+    writer.add("big.html", iter([b"<p>", b"a" * 10_000, b"</p>"]))
+    writer.commit()
+    assert (out / "big.html").read_bytes() == b"<p>" + b"a" * 10_000 + b"</p>"
+    inode = (out / "big.html").stat().st_ino
+
+    for pieces, changed in [([b"<p>" + b"a" * 10_000, b"</p>"], False),  # same bytes, cut elsewhere
+                            ([b"<p>", b"a" * 10_000, b"</p>", b"!"], True),  # longer
+                            ([b"<p>", b"a" * 10_000], True),  # shorter
+                            ([b"<p>", b"b" * 10_000, b"</p>"], True)]:  # different
+        before = (out / "big.html").read_bytes()
+        writer = OutputWriter(out)
+        writer.add("big.html", iter(pieces))
+        stats = writer.commit()
+        assert stats.written == int(changed)
+        assert (out / "big.html").read_bytes() == (b"".join(pieces) if changed else before)
+        if not changed:
+            assert (out / "big.html").stat().st_ino == inode
+        assert not list(out.rglob("*.cv-site-tmp"))
+
+
+def test_a_stream_that_fails_midway_leaves_the_old_file(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write_site({"big.html": b"old", "new/other.html": b"o"}, out)
+
+    def pieces():
+        yield b"new start"
+        raise RuntimeError("template error")
+
+    writer = OutputWriter(out)
+    with pytest.raises(RuntimeError):
+        writer.add("big.html", pieces())
+    writer.abort()
+    assert snapshot(out) == {"big.html": b"old", "new/other.html": b"o"}
