@@ -276,6 +276,7 @@ class SiteRenderer:
         paper's own page shows too are not: in a parallel build that page is made in another
         process, and remembering them would hold ~3 KB a paper (60 MB at 20,000) for nothing."""
         self.source = source
+        self.keep = keep
         self.memo_macros = MEMO_MACROS if keep else MEMO_MACROS_ONE_SHOT
         self.env = jinja2.Environment(
             loader=template_loader(source),
@@ -386,7 +387,6 @@ class SiteRender:
         self.md = renderer.markdown(site.settings.allow_html)
         self.slugs = paper_slugs(site.publications)
         self.static = renderer._static.collect(static_dirs(renderer.source))
-        self.sitemap: list[str] = []
         self._assets: dict[str, str] = {}
         self._pdf_urls: dict[str, str] = {}  # paper key -> pdf_url (this render's base URL)
         self._prepare()
@@ -491,15 +491,15 @@ class SiteRender:
         if self.common["show_news_page"]:
             self.page("news/index.html", "news/", "news.html.j2", title=f"News – {site.title}",
                       description=f"News from {site.title}.", deps=DEPENDENCIES["news"])
+        self.page("cv/index.html", "cv/", "cv.html.j2", title=f"CV – {site.title}", deps=DEPENDENCIES["cv"],
+                  description=f"Curriculum vitae of {site.person.name}.")
+        if not self.renderer.keep:  # no page after this one shows a paper's list item again
+            self.common["m"].remember = False
         self.page("publications/index.html", "publications/", "publications.html.j2",
                   title=f"Publications – {site.title}", deps=DEPENDENCIES["publications"],
                   description=f"Publications of {site.person.name}, by year, with abstracts, links and BibTeX.")
-        for publication in site.publications:  # their pages: paper_files, perhaps in another process
-            self.sitemap_entry(self.paper_path(publication))
-        self.page("cv/index.html", "cv/", "cv.html.j2", title=f"CV – {site.title}", deps=DEPENDENCIES["cv"],
-                  description=f"Curriculum vitae of {site.person.name}.")
         self.page("404.html", "404.html", "404.html.j2", title=f"Page not found – {site.title}",
-                  description="This page does not exist.", in_sitemap=False, deps=())
+                  description="This page does not exist.", deps=())
         if self.wanted("publications.bib", ("pubs",)):
             self.emit("publications.bib", (
                 "\n\n".join(p.bibtex.strip("\n") for p in site.publications) + "\n"
@@ -509,8 +509,18 @@ class SiteRender:
             self.text("feed.xml", "feed.xml.j2", updated=self._feed_updated())
         if self.wanted("robots.txt", ()):
             self.text("robots.txt", "robots.txt.j2")
-        if self.site_url and self.wanted("sitemap.xml", ("pubs",)):
-            self.text("sitemap.xml", "sitemap.xml.j2", locations=self.sitemap)
+        if self.site_url and self.wanted("sitemap.xml", ("pubs", "news")):  # news: its page may come or go
+            self.text("sitemap.xml", "sitemap.xml.j2", locations=[self.abs_url(path) for path in self._page_paths()])
+
+    def _page_paths(self) -> Iterator[str]:
+        """The pages, in the sitemap's order."""
+        yield ""
+        if self.common["show_news_page"]:
+            yield "news/"
+        yield "publications/"
+        for publication in self.site.publications:
+            yield self.paper_path(publication)
+        yield "cv/"
 
     def paper_files(self, publications: Iterable[Publication]) -> None:
         """Each paper's page and its .bib."""
@@ -523,7 +533,7 @@ class SiteRender:
         slug = self.slugs[publication.key]
         deps = ("pub:" + publication.key,)
         if self.wanted(f"{path}index.html", deps):
-            self.page(f"{path}index.html", path, self._paper_template, in_sitemap=False, small=True,
+            self.page(f"{path}index.html", path, self._paper_template, small=True,
                       title=f"{publication.title} – {self.site.title}", og_type="article",
                       description=self._paper_description(publication),
                       paper=publication, json=self._paper_json(publication, path))
@@ -551,16 +561,9 @@ class SiteRender:
         self.emit(output, old)
         return False
 
-    def sitemap_entry(self, path: str) -> None:
-        canonical = self.abs_url(path)
-        if canonical:
-            self.sitemap.append(canonical)
-
     def page(self, output: str, path: str, template: str | jinja2.Template, *, title: str, description: str,
-             og_type: str = "website", in_sitemap: bool = True, deps: tuple[str, ...] | None = None,
+             og_type: str = "website", deps: tuple[str, ...] | None = None,
              small: bool = False, **extra: object) -> None:
-        if in_sitemap:
-            self.sitemap_entry(path)
         if deps is not None and not self.wanted(output, deps):
             return
         if isinstance(template, str):
@@ -717,12 +720,13 @@ class _MemoMacros:
         self._module: object = None  # set once the module is made (it refers to this object)
         self._memo = memo
         self._renderer = renderer
+        self.remember = True  # False: what is remembered is still used, nothing new is stored
 
     def __getattr__(self, name: str) -> object:
         macro = getattr(self._module, name)
         if name in self._memo:
             macro = _memoise(macro, self._renderer._memo.setdefault(name, {}), self._renderer._memo_keep,
-                             self._renderer._memo_by_paper)
+                             self._renderer._memo_by_paper, self)
         setattr(self, name, macro)
         return macro
 
@@ -735,14 +739,17 @@ def _arg_key(value: object) -> object:
     return id(value)
 
 
-def _memoise(macro, cache: dict[tuple, object], keep: list[object], by_paper: dict[str, list]):
+def _memoise(macro, cache: dict[tuple, object], keep: list[object], by_paper: dict[str, list], owner: _MemoMacros):
     def call(*args, **kwargs):
         key = tuple(_arg_key(a) for a in args)
         if kwargs:
             key += tuple(sorted((k, _arg_key(v)) for k, v in kwargs.items()))
         result = cache.get(key)
         if result is None:
-            result = cache[key] = macro(*args, **kwargs)
+            result = macro(*args, **kwargs)
+            if not owner.remember:
+                return result
+            cache[key] = result
             keep.append((args, kwargs))
             for arg in (*args, *kwargs.values()):
                 if isinstance(arg, Publication):
