@@ -23,6 +23,7 @@ from cv_site.model import DATE_ERROR
 Loc = tuple[Union[str, int], ...]
 
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+_TEXT = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -110,7 +111,7 @@ def _build(node: yaml.Node, loc: Loc, doc: YamlDocument, constructor: yaml.SafeL
         constructor.flatten_mapping(node)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node)
+            key = _construct(key_node, constructor)
             if not isinstance(key, (str, int)):
                 problems.append(doc.problem(loc, "a key must be a plain word", value=key))
                 continue
@@ -129,6 +130,14 @@ def _build(node: yaml.Node, loc: Loc, doc: YamlDocument, constructor: yaml.SafeL
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, loc + (index,), doc, constructor, problems) for index, item in enumerate(node.value)]
     if node.tag in _KEEP_AS_TEXT:
+        return node.value
+    return _construct(node, constructor)
+
+
+def _construct(node: yaml.Node, constructor: yaml.SafeLoader) -> Any:
+    """The value of a node. Text, most of a CV, is the node's own value: what PyYAML's constructor
+    returns too, after a few dispatches per scalar."""
+    if node.tag == _TEXT and isinstance(node, yaml.ScalarNode):
         return node.value
     return constructor.construct_object(node)
 
