@@ -202,7 +202,7 @@ class _Loader:
                 message = f"duplicate field '{name}' (first given on line {lines[name]})"
                 self.report(line, entry.key, message, "remove one of them; BibTeX uses the first")
                 continue
-            if value[:1] == "{" and value[-1:] == "}" and (value.count("{") == 1 or _ONE_GROUP.fullmatch(value)):
+            if value[:1] == "{" and value[-1:] == "}" and (value.find("{", 1) < 0 or _ONE_GROUP.fullmatch(value)):
                 value = value[1:-1]  # the usual {text}, or {text with {groups}}
             else:
                 value = self.resolve(value, entry.key, line, f"field '{name}'")
@@ -292,7 +292,7 @@ class _Loader:
             award=fields.get("award", ""),
             annotation=fields.get("annotation", ""),
             abstract=fields.get("abstract", ""),
-            doi=_DOI_PREFIX.sub("", fields.get("doi", "").strip()),
+            doi=_without_prefix(_DOI_PREFIX, fields.get("doi", "").strip()),
             arxiv_id=arxiv_id,
             venue_line=_venue_line(entry_type, entry.entry_type, fields, styled, raw),
             styled=styled,
@@ -369,11 +369,11 @@ class _Loader:
 
     def links(self, entry: _Entry, fields: dict[str, str], arxiv_id: str) -> tuple[Link, ...]:
         """Paper links in PAPER_LINK_KINDS order; `url` only when no project page says the same."""
-        values = {kind: value for kind in _LINK_FIELDS if (value := fields.get(kind, "").strip())}
+        values = {kind: value for kind in _LINK_FIELDS if kind in fields and (value := fields[kind].strip())}
         if arxiv_id:
             values["arxiv"] = arxiv_id
         if "doi" in values:
-            values["doi"] = _DOI_PREFIX.sub("", values["doi"])
+            values["doi"] = _without_prefix(_DOI_PREFIX, values["doi"])
         links = {}
         for kind in _LINK_FIELDS:
             if kind not in values:
@@ -472,7 +472,14 @@ def _arxiv_id(fields: dict[str, str]) -> str:
     archive = fields.get("archiveprefix", "") or fields.get("eprinttype", "")
     if not value and archive.strip().lower() == "arxiv":
         value = fields.get("eprint", "")
-    return _ARXIV_PREFIX.sub("", value.strip()).removesuffix(".pdf")
+    return _without_prefix(_ARXIV_PREFIX, value.strip()).removesuffix(".pdf")
+
+
+def _without_prefix(prefix: re.Pattern, text: str) -> str:
+    """`prefix.sub("", text)` for a pattern anchored at the start, without building a new string
+    when it does not match (most DOIs and arXiv ids are written bare)."""
+    match = prefix.match(text)
+    return text[match.end() :] if match else text
 
 
 def _status(entry_type: str, fields: dict[str, str], venue: str, arxiv_id: str) -> str:
@@ -551,14 +558,29 @@ class _BrokenBlock(NamedTuple):
 
 _Block = Union[_RawEntry, _RawString, _BrokenBlock]
 
+def _anything_but(characters: str) -> str:
+    """A character class of every character but `characters`, written as ranges: the regex engine
+    tests a run of them ~1.5x faster than the same set written [^...]."""
+    ranges, start = [], 0
+    for code in sorted(map(ord, characters)):
+        if code > start:
+            ranges.append(f"\\U{start:08x}-\\U{code - 1:08x}")
+        start = code + 1
+    return "[" + "".join(ranges) + f"\\U{start:08x}-\\U0010ffff]"
+
+
 _BLOCK_START = re.compile(r"@\w*[ \t]*(?=[{(])")  # bibtexparser's
-_PLAIN = r'(?:[^{}",@]++|(?<=\\)[{}",])'  # depth 0: anything but a mark
-_IN_GROUP = r"(?:[^{}@]++|(?<=\\)[{}])"
+_NOT_A_MARK = _anything_but('{}",@')
+_NOT_A_BRACE = _anything_but("{}@")
+_NOT_A_QUOTE = _anything_but('"@')
+_NOT_A_NAME_END = _anything_but('{}",=@\\')
+_PLAIN = rf'(?:{_NOT_A_MARK}++|(?<=\\)[{{}}",])'  # depth 0: anything but a mark
+_IN_GROUP = rf"(?:{_NOT_A_BRACE}++|(?<=\\)[{{}}])"
 _GROUP = rf"(?<!\\)\{{{_IN_GROUP}*+\}}"
 for _depth in range(3):
     _GROUP = rf"(?<!\\)\{{(?:{_IN_GROUP}|{_GROUP})*+\}}"
-_QUOTED = r'(?<!\\)"(?:[^"@]++|(?<=\\)")*+(?:(?<!\{)"|"(?!\}))'
-_NAME = r'([^{}",=@\\]*)'  # a key or field name: no mark before its `,` or `=`
+_QUOTED = rf'(?<!\\)"(?:{_NOT_A_QUOTE}++|(?<=\\)")*+(?:(?<!\{{)"|"(?!\}}))'
+_NAME = rf"({_NOT_A_NAME_END}*)"  # a key or field name: no mark before its `,` or `=`
 _ENTRY_HEAD = re.compile(rf"\{{{_NAME}([,}}])")
 _FIELD = re.compile(rf"{_NAME}=((?:{_PLAIN}|{_GROUP}|{_QUOTED})*+)([,}}])")
 _ENTRY_END = re.compile(r"\s*\}")  # after a trailing comma
@@ -798,7 +820,7 @@ def _eprint(fields: dict[str, str]) -> str:
         return ""
     archive = (fields.get("eprinttype", "") or fields.get("archiveprefix", "")).strip()
     if archive.lower() == "arxiv" or (not archive and re.fullmatch(r"\d{4}\.\d{4,5}(v\d+)?", eprint)):
-        arxiv = "arXiv:" + _ARXIV_PREFIX.sub("", eprint)
+        arxiv = "arXiv:" + _without_prefix(_ARXIV_PREFIX, eprint)
         primary = fields.get("primaryclass", "").strip() or fields.get("eprintclass", "").strip()
         return f"{arxiv} [{primary}]" if primary else arxiv
     return f"{archive}: {eprint}" if archive else eprint

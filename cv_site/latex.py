@@ -69,8 +69,10 @@ _SWITCH = re.compile(r"\{\\(em|it|itshape|sl|slshape|bf|bfseries)(?![A-Za-z])\s*
 
 _BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"  # a group, up to three levels deep
 _TOKEN = re.compile(
-    r"(?=[\\{}$~`'-])"  # not needed to match, but it lets the scan skip plain text ~5x faster
-    r"(?:(?P<math>\$\$.+?\$\$|\$(?:\\.|[^$\\])+\$)"
+    # A run of plain text is a token too, given back as it is: one step of the regex over the run
+    # is ~4x faster than its search for the next token from every position.
+    r"(?P<plain>[^\\{}$~`'-]++)"
+    r"|(?:(?P<math>\$\$.+?\$\$|\$(?:\\.|[^$\\])+\$)"
     r"|\\(?P<accent>[`'^\"~=.]|[uvrHdckb](?![A-Za-z]))\s*"
     r"(?:\{\s*(?P<braced>\\[ij](?![A-Za-z])|[A-Za-z])\s*\}"  # \'{e} \'{\i}
     r"|(?P<dotless>\\[ij])(?![A-Za-z])|(?P<letter>[A-Za-z]))"  # \'\i \'e
@@ -201,6 +203,7 @@ def _fallback(command: str) -> str:
 
 # Which alternative of _TOKEN matched, by the last group it closes.
 _HANDLERS = {
+    "plain": lambda m: m.group(0),
     "math": lambda m: MATH + m.group(0).strip("$") + END_MATH,
     "braced": _accented,
     "dotless": _accented,

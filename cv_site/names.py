@@ -41,20 +41,20 @@ _MARK_ENDINGS = ("*", "$", "}", "†", "dagger", "dag", "ast")
 @lru_cache(maxsize=16384)
 def parse_names(text: str) -> tuple[Author, ...]:
     """An author or editor field (LaTeX source) -> its authors, none flagged as the owner."""
-    return tuple(_parse_name(name) for name in _split_names(text))
+    return tuple(map(_parse_name, _split_names(text)))
 
 
 def names_text(text: str) -> str:
     """An author or editor field as Unicode text. Decoded name by name, so that each co-author's
     name is decoded once however many papers it is on (the decoder caches by text)."""
-    return " and ".join(latex_to_text(name) for name in _split_names(text))
+    return " and ".join(map(latex_to_text, _split_names(text)))
 
 
 def without_marks(text: str) -> str:
     """An author or editor field with the `*` and `†` marks removed, for BibTeX others can cite."""
     if "*" not in text and "dag" not in text and "†" not in text:
         return text
-    return " and ".join(_name_without_marks(name) for name in _split_names(text))
+    return " and ".join(map(_name_without_marks, _split_names(text)))
 
 
 @lru_cache(maxsize=16384)  # co-authors recur from paper to paper
@@ -64,7 +64,9 @@ def _name_without_marks(name: str) -> str:
 
 @lru_cache(maxsize=1024)  # parse_names and names_text split the same field one after the other
 def _split_names(text: str) -> tuple[str, ...]:
-    return tuple(name.strip() for name in _split_top_level(text.strip(), _AND) if name.strip())
+    """The names, stripped: the separator takes the blanks around `and` with it."""
+    text = text.strip()
+    return tuple(_split_top_level(text, _AND)) if text else ()
 
 
 @lru_cache(maxsize=16384)  # co-authors recur from paper to paper
@@ -201,10 +203,9 @@ class OwnerMatcher:
         """The authors, with `is_owner` set on the owner."""
         if not self._keys:
             return authors
-        owners = [self.is_owner(author) for author in authors]
-        if not any(owners):
+        if not any(map(self.is_owner, authors)):
             return authors
-        return tuple(replace(a, is_owner=True) if owner else a for a, owner in zip(authors, owners))
+        return tuple(replace(a, is_owner=True) if self.is_owner(a) else a for a in authors)
 
     def is_owner(self, author: Author) -> bool:
         if not self._could_be_owner(author.last):

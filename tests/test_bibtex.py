@@ -490,7 +490,7 @@ def test_split_agrees_on_files() -> None:
 
 _PIECES = ["@article{", "@string{", "@comment{", "@preamble{", "@misc(", "@string(", "@x {", " @y{", "@", "{",
            "}", "(", ")", '"', '{"}', ",", "=", "#", "\n", "  ", "\\", "\\\n", "\\{", "\\}", "\\,", "a", "key",
-           "title = ", "x = {y}", "} y"]  # fmt: skip
+           "title = ", "x = {y}", "} y", "é王\U0001f600\x00"]  # fmt: skip
 
 
 @settings(max_examples=400, deadline=None)
