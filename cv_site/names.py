@@ -46,8 +46,13 @@ def parse_names(text: str) -> tuple[Author, ...]:
 
 def names_text(text: str) -> str:
     """An author or editor field as Unicode text. Decoded name by name, so that each co-author's
-    name is decoded once however many papers it is on (the decoder caches by text)."""
-    return " and ".join(map(latex_to_text, _split_names(text)))
+    name is decoded once however many papers it is on."""
+    return " and ".join(map(_name_text, _split_names(text)))
+
+
+@lru_cache(maxsize=16384)  # co-authors recur from paper to paper
+def _name_text(name: str) -> str:
+    return latex_to_text(name)
 
 
 def without_marks(text: str) -> str:
@@ -175,6 +180,7 @@ def clear_cache() -> None:
     _split_names.cache_clear()
     _parse_name.cache_clear()
     _name_without_marks.cache_clear()
+    _name_text.cache_clear()
 
 
 class OwnerMatcher:
