@@ -111,7 +111,10 @@ def _build(node: yaml.Node, loc: Loc, doc: YamlDocument, constructor: yaml.SafeL
         constructor.flatten_mapping(node)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _construct(key_node, constructor)
+            reported = len(problems)
+            key = _construct(key_node, loc, doc, constructor, problems)
+            if len(problems) > reported:
+                continue
             if not isinstance(key, (str, int)):
                 problems.append(doc.problem(loc, "a key must be a plain word", value=key))
                 continue
@@ -131,15 +134,24 @@ def _build(node: yaml.Node, loc: Loc, doc: YamlDocument, constructor: yaml.SafeL
         return [_build(item, loc + (index,), doc, constructor, problems) for index, item in enumerate(node.value)]
     if node.tag in _KEEP_AS_TEXT:
         return node.value
-    return _construct(node, constructor)
+    return _construct(node, loc, doc, constructor, problems)
 
 
-def _construct(node: yaml.Node, constructor: yaml.SafeLoader) -> Any:
+def _construct(node: yaml.Node, loc: Loc, doc: YamlDocument, constructor: yaml.SafeLoader,
+               problems: list[Problem]) -> Any:
     """The value of a node. Text, most of a CV, is the node's own value: what PyYAML's constructor
-    returns too, after a few dispatches per scalar."""
+    returns too, after a few dispatches per scalar. A value its explicit tag cannot read (`!!int
+    x`, `!!bool maybe`) is a problem at the node, not an exception."""
     if node.tag == _TEXT and isinstance(node, yaml.ScalarNode):
         return node.value
-    return constructor.construct_object(node)
+    try:
+        return constructor.construct_object(node)
+    except (ArithmeticError, LookupError, TypeError, ValueError):
+        tag = node.tag.rpartition(":")[2]
+        problems.append(Problem(doc.file, node.start_mark.line + 1, node.start_mark.column + 1, format_loc(loc),
+                                f"YAML cannot read this as !!{tag}", node.value if isinstance(node.value, str) else None,
+                                hint=f"remove the !!{tag} tag, or write a value of that type"))
+        return None
 
 
 # --- pydantic errors -> Problems ------------------------------------------------------------------
@@ -193,10 +205,23 @@ def _problem(model: type[BaseModel], doc: YamlDocument, error: dict) -> Problem:
     if kind == DATE_ERROR:
         return doc.problem(loc, error["msg"], value=value, hint=DATE_HINT)
     if kind in _TYPE_NAMES:
-        return doc.problem(loc, _TYPE_NAMES[kind], value=value)
+        return doc.problem(loc, _TYPE_NAMES[kind], value=value, hint=_type_hint(kind, value))
     message = error["msg"].removeprefix("Value error, ")
     message = message[:1].lower() + message[1:]
     return doc.problem(loc, message, value=value if not isinstance(value, (dict, list)) else None)
+
+
+def _type_hint(kind: str, value: object) -> str:
+    """Why YAML gave something else than text, where text was wanted."""
+    if kind != "string_type":
+        return ""
+    if isinstance(value, bool):
+        return 'YAML reads yes, no, on, off, true and false as true or false: put the text in quotes ("NO")'
+    if isinstance(value, (int, float)):
+        return 'YAML reads this as a number: put it in quotes to keep it as text ("42")'
+    if value is None:
+        return "the value is empty: write the text, or remove the line"
+    return ""
 
 
 def _data_loc(data: Any, loc: Loc) -> Loc:
