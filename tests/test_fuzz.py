@@ -152,7 +152,9 @@ def test_generated_yaml_loads_or_reports_and_renders_safely(site_dir: _Site, nam
 @FUZZ
 @given(raw=st.one_of(yaml_text, st.lists(st.sampled_from(["person:", "  name: x", "sections:", "- ", "  - title: ",
                                                            "kind: list", "{", "[", "&a", "*a", "!!python/object:os.system", ": :",
-                                                           "\t", "'", '"']), max_size=8).map("\n".join)))
+                                                           "\t", "'", '"', "  position: !!int x", "- !!bool maybe",
+                                                           "  name: !!binary =", "!!timestamp 2020-13-45: y"]),
+                                         max_size=8).map("\n".join)))
 def test_broken_yaml_is_a_user_error(site_dir: _Site, raw: str) -> None:
     site_dir.write({}, raw_cv=raw)
     load_and_render(site_dir)
