@@ -132,7 +132,9 @@ def load_bibtex(text: str, file: str, owner: Person | None) -> tuple[list[Public
     with gc_paused():
         entries = loader.read(text)
         loader.apply_crossrefs(entries)
-        return [loader.publication(entry) for entry in entries], loader.problems
+        publications = [loader.publication(entry) for entry in entries]
+        del entries  # freed now, not left for the cycle collector to scan once it is back on
+    return publications, loader.problems
 
 
 def clear_caches() -> None:
@@ -222,7 +224,7 @@ class _Loader:
                 continue
             if value[:1] == "{" and value[-1:] == "}" and (value.find("{", 1) < 0 or _ONE_GROUP.fullmatch(value)):
                 value = value[1:-1]  # the usual {text}, or {text with {groups}}
-            else:
+            elif not value.isdigit():  # a number is itself
                 value = self.resolve(value, entry.key, line, f"field '{name}'")
             fields[name] = _squash_spaces(value) if "\n" in value or "  " in value or "\t" in value else value
             lines[name] = line
@@ -254,8 +256,8 @@ class _Loader:
         if part.isdigit():
             return part
         if _MACRO_NAME.fullmatch(part):
-            if part.lower() in self.macros:
-                return self.macros[part.lower()]
+            if (macro := self.macros.get(part.lower())) is not None:
+                return macro
             hint = f"define it with @string{{{part} = {{...}}}} or write the value in braces"
             self.report(line, key, f"unknown @string macro '{part}' in {where}", hint, severity="warning")
             return part
@@ -387,21 +389,21 @@ class _Loader:
 
     def links(self, entry: _Entry, fields: dict[str, str], arxiv_id: str) -> tuple[Link, ...]:
         """Paper links in PAPER_LINK_KINDS order; `url` only when no project page says the same."""
-        values = {kind: value for kind in _LINK_FIELDS if kind in fields and (value := fields[kind].strip())}
-        if arxiv_id:
-            values["arxiv"] = arxiv_id
-        if "doi" in values:
-            values["doi"] = _without_prefix(_DOI_PREFIX, values["doi"])
         links = {}
         for kind in _LINK_FIELDS:
-            if kind not in values:
+            if kind == "arxiv" and arxiv_id:
+                value = arxiv_id
+            elif kind in fields and (value := fields[kind].strip()):
+                if kind == "doi":
+                    value = _without_prefix(_DOI_PREFIX, value)
+            else:
                 continue
-            link = make_link(kind, _asset_path(kind, values[kind]))
+            link = make_link(kind, _asset_path(kind, value))
             if link.href.startswith(_SURELY_SAFE) or is_safe_url(link.href):
                 links[kind] = link
             else:
                 message = f"unsafe link in field '{kind}': {UNSAFE_LINK}"
-                self.report(entry.lines.get(kind, entry.line), entry.key, message, value=values[kind])
+                self.report(entry.lines.get(kind, entry.line), entry.key, message, value=value)
         url = links.pop("url", None)
         shown = {link.href for link in links.values()}
         if url and "html" not in links and "website" not in links and url.href not in shown:

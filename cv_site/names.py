@@ -216,16 +216,18 @@ class OwnerMatcher:
     def is_owner(self, author: Author) -> bool:
         if not self._could_be_owner(author.last):
             return False
-        if author not in self._decided:
-            self._decided[author] = not author.is_others and self._matches(author)
-        return self._decided[author]
+        decided = self._decided.get(author)  # one lookup: an Author's hash is computed in Python
+        if decided is None:
+            decided = self._decided[author] = not author.is_others and self._matches(author)
+        return decided
 
     def _could_be_owner(self, last_name: str) -> bool:
         """A quick test on the last name alone, which is all most authors need."""
-        if last_name not in self._possible_last_names:
+        possible = self._possible_last_names.get(last_name)
+        if possible is None:
             words = normalise_name(last_name).split()
-            self._possible_last_names[last_name] = bool(words) and all(w in self._words for w in words)
-        return self._possible_last_names[last_name]
+            possible = self._possible_last_names[last_name] = bool(words) and all(w in self._words for w in words)
+        return possible
 
     def _matches(self, author: Author) -> bool:
         first_last = normalise_name(f"{author.first} {author.von} {author.last}")
