@@ -69,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build the site (and cv.pdf) into the output folder")
     _add_build_options(build)
+    build.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                       help="processes that render the papers' pages (default: one per CPU core, from 100 papers; Linux)")
     build.set_defaults(run=_build)
 
     serve = commands.add_parser("serve", help="build, serve on http://127.0.0.1:8000/ and rebuild + reload on every save")
@@ -110,6 +112,12 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip cv.pdf")
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def _add_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
                         help="the site's folder, which holds data/ (default: the current folder)")
@@ -134,7 +142,7 @@ def _build(args: argparse.Namespace) -> int:
     from cv_site.build import BuildOptions, build
 
     output = args.output if args.output is not None else args.source / "_site"
-    result = build(BuildOptions(args.source, output, args.base_url, args.pdf))
+    result = build(BuildOptions(args.source, output, args.base_url, args.pdf, args.jobs))
     for warning in result.site.warnings:
         print(warning, file=sys.stderr)
     print(result.summary())

@@ -156,3 +156,16 @@ def test_a_parallel_build_of_a_site_without_papers(tmp_path: Path) -> None:
     result = build(BuildOptions(source, tmp_path / "out", pdf=False, jobs=2))
     assert "publications/index.html" in result.files
     assert not [path for path in result.files if path.startswith("publications/") and path.count("/") > 1]
+
+
+def test_the_command_line_passes_jobs_and_refuses_nonsense(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from cv_site.cli import main
+
+    source = make_site(tmp_path / "site", papers=120)
+    assert main(["build", "--source", str(source), "--no-pdf", "--jobs", "1", "--output", str(tmp_path / "one")]) == 0
+    assert main(["build", "--source", str(source), "--no-pdf", "--jobs", "2", "--output", str(tmp_path / "two")]) == 0
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--source", str(source), "--jobs", "0"])
+    assert exited.value.code == 2
+    assert "--jobs: expected a whole number of at least 1, not '0'" in capsys.readouterr().err
