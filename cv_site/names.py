@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from operator import attrgetter
 
 from cv_site.latex import latex_to_text
 from cv_site.model import Author, Person, normalise_name
@@ -201,33 +202,24 @@ class OwnerMatcher:
         spellings = [person.name, *person.aliases] if person else []
         own_names = [author for spelling in spellings for author in parse_names(spelling)]
         self._initials = {(_last_key(a), _initials(a.first)) for a in own_names if a.first}
-        self._words = {word for key in self._keys for word in key.split()}
         self._decided: dict[Author, bool] = {}
-        self._possible_last_names: dict[str, bool] = {}
+        self._could_be_owner = _PossibleLastNames({word for key in self._keys for word in key.split()})
 
     def flag(self, authors: tuple[Author, ...]) -> tuple[Author, ...]:
         """The authors, with `is_owner` set on the owner."""
-        if not self._keys:
-            return authors
+        if not self._keys or not any(map(self._could_be_owner.__getitem__, map(_LAST_NAME, authors))):
+            return authors  # the usual case, decided on the last names alone
         if not any(map(self.is_owner, authors)):
             return authors
         return tuple(replace(a, is_owner=True) if self.is_owner(a) else a for a in authors)
 
     def is_owner(self, author: Author) -> bool:
-        if not self._could_be_owner(author.last):
+        if not self._could_be_owner[author.last]:
             return False
         decided = self._decided.get(author)  # one lookup: an Author's hash is computed in Python
         if decided is None:
             decided = self._decided[author] = not author.is_others and self._matches(author)
         return decided
-
-    def _could_be_owner(self, last_name: str) -> bool:
-        """A quick test on the last name alone, which is all most authors need."""
-        possible = self._possible_last_names.get(last_name)
-        if possible is None:
-            words = normalise_name(last_name).split()
-            possible = self._possible_last_names[last_name] = bool(words) and all(w in self._words for w in words)
-        return possible
 
     def _matches(self, author: Author) -> bool:
         first_last = normalise_name(f"{author.first} {author.von} {author.last}")
@@ -237,6 +229,23 @@ class OwnerMatcher:
         given = normalise_name(author.first).split()
         is_initials = bool(given) and all(len(part) == 1 for part in given)
         return is_initials and (_last_key(author), "".join(given)) in self._initials
+
+
+_LAST_NAME = attrgetter("last")
+
+
+class _PossibleLastNames(dict[str, bool]):
+    """last name -> whether it could be the owner's: each of its words is a word of the owner's
+    names. Filled on first use, so that most authors are decided by one lookup."""
+
+    def __init__(self, owner_words: set[str]):
+        super().__init__()
+        self.owner_words = owner_words
+
+    def __missing__(self, last_name: str) -> bool:
+        words = normalise_name(last_name).split()
+        possible = self[last_name] = bool(words) and all(word in self.owner_words for word in words)
+        return possible
 
 
 def _last_key(author: Author) -> str:
