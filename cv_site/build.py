@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from cv_site.errors import UserError
 from cv_site.gcpause import gc_paused
 from cv_site.load import Loader
 from cv_site.jobs import MAX_PIECES, SharedWork, available_jobs
@@ -203,7 +204,10 @@ class Builder:
         from cv_site.pdf import render_pdf  # not imported by --no-pdf builds
 
         started = time.perf_counter()
-        pdf = render_pdf(site, self.options.source)
+        try:
+            pdf = render_pdf(site, self.options.source)
+        except UserError as error:  # the PDF knows the key of a text it cannot print, the loader its line
+            raise UserError([self.loader.locate(problem) for problem in error.problems]) from None
         timings["pdf"] = time.perf_counter() - started
         return pdf
 

@@ -28,7 +28,7 @@ from cv_site.model import (
     SiteModel,
     SourceRef,
 )
-from cv_site.yamlfile import YamlDocument, parse_yaml, validate
+from cv_site.yamlfile import YamlDocument, parse_loc, parse_yaml, validate
 
 SETTINGS_FILE = "site.yml"
 CV_FILE = "cv.yml"
@@ -88,6 +88,18 @@ class Loader:
             publications=sorted(publications, key=lambda p: p.sort_key, reverse=True),
             warnings=sorted(problems, key=lambda p: p.sort_key),
         )
+
+    def locate(self, problem: Problem) -> Problem:
+        """A problem found after loading (a glyph the PDF's fonts lack) that names a data file and
+        a key but no line, with the line and column where the key is written."""
+        if problem.line is not None:
+            return problem
+        for path, (_, loaded, _) in self._yaml.items():
+            document = loaded.document
+            if document is not None and problem.file in (document.file, f"data/{path.name}"):
+                line, column = document.position(parse_loc(problem.key))
+                return dataclasses.replace(problem, file=document.file, line=line, column=column)
+        return problem
 
     def _load_yaml(self, path: Path, model: type[BaseModel], problems: list[Problem], *, required: bool) -> _Loaded:
         """The file parsed and validated, or what the last load made of the same bytes."""

@@ -10,6 +10,7 @@ date in a CV, not the number 2020.1.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Union, get_args, get_origin
 
@@ -58,6 +59,11 @@ def format_loc(loc: Loc) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+def parse_loc(key: str) -> Loc:
+    """'sections[2].entries[0].date' -> ('sections', 2, 'entries', 0, 'date'): format_loc's inverse."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", key))
 
 
 class _Builder(yaml.SafeLoader):

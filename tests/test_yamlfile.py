@@ -1,5 +1,7 @@
+import pytest
+
 from cv_site.model import CvFile, Settings
-from cv_site.yamlfile import format_loc, parse_yaml, validate
+from cv_site.yamlfile import format_loc, parse_loc, parse_yaml, validate
 
 CV = """\
 person:
@@ -76,3 +78,8 @@ def test_settings_messages():
 def test_format_loc():
     assert format_loc(("sections", 2, "entries", 0, "date")) == "sections[2].entries[0].date"
     assert format_loc(()) == ""
+
+
+@pytest.mark.parametrize("loc", [("person", "name"), ("sections", 2, "entries", 0, "date"), ("news", 10, "text"), ()])
+def test_a_key_path_reads_back_as_its_location(loc: tuple) -> None:
+    assert parse_loc(format_loc(loc)) == loc
