@@ -153,8 +153,17 @@ def unknown_commands(text: str) -> tuple[str, ...]:
 
 
 def _replace_punctuation(text: str) -> str:
-    text = text.replace("---", "—").replace("--", "–").replace("~", NBSP)
-    return text.replace("``", "“").replace("''", "”").replace("`", "‘")
+    """Dashes, ties and TeX quotes. A one-character test first: looking for a two-character string
+    in a long abstract costs ~10x more."""
+    if "-" in text:
+        text = text.replace("---", "—").replace("--", "–")
+    if "~" in text:
+        text = text.replace("~", NBSP)
+    if "`" in text:
+        text = text.replace("``", "“").replace("`", "‘")
+    if "'" in text:
+        text = text.replace("''", "”")
+    return text
 
 
 def _replace(match: re.Match) -> str:
