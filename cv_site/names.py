@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from itertools import repeat
 from operator import attrgetter
 
 from cv_site.latex import latex_to_text
@@ -164,7 +163,7 @@ def _words(source: str) -> list[str]:
 def _split_top_level(text: str, separator: re.Pattern) -> list[str]:
     """`text` split on `separator`, ignoring separators inside braces."""
     pieces = separator.split(text)
-    if "{" not in text or _balanced(pieces[:-1]):
+    if "{" not in text or all(piece.count("{") == piece.count("}") for piece in pieces[:-1]):
         return pieces  # no separator inside braces, as in `Jos{\'e} and {De Mello}`
     pieces, start, depth, scanned = [], 0, 0, 0
     for match in separator.finditer(text):
@@ -175,11 +174,6 @@ def _split_top_level(text: str, separator: re.Pattern) -> list[str]:
             start = match.end()
     pieces.append(text[start:])
     return pieces
-
-
-def _balanced(pieces: list[str]) -> bool:
-    """Whether each piece closes as many braces as it opens (counted by C calls, no Python loop)."""
-    return list(map(str.count, pieces, repeat("{"))) == list(map(str.count, pieces, repeat("}")))
 
 
 def clear_cache() -> None:
