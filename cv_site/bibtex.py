@@ -531,8 +531,9 @@ def _bibtex(entry_type: str, key: str, raw: dict[str, str], month: int | None) -
 # - in a group, only braces count; in a string, only a `"` that is not `{"}` ends it;
 # - a newline is a line (unless after a backslash, where bibtexparser does not count it).
 #
-# Any other block (an `@` anywhere in it, groups nested over 4 deep, a `{"}` in a string, blocks in
-# parentheses, any syntax error) is read by bibtexparser's own code from its `@` (`_Fallback`), so
+# Any other block (`@type{` or `@type(` anywhere in it, groups nested over 4 deep, a `{"}` in a
+# string, blocks in parentheses, any syntax error) is read by bibtexparser's own code from its `@`
+# (`_Fallback`), so
 # its results and messages are unchanged; bibtexparser, and the pylatexenc it imports, are imported
 # only then. tests/test_bibtex.py checks that the blocks are bibtexparser's on the test files and on
 # random text.
@@ -562,12 +563,13 @@ class _BrokenBlock(NamedTuple):
 _Block = Union[_RawEntry, _RawString, _BrokenBlock]
 
 _BLOCK_START = re.compile(r"@\w*[ \t]*(?=[{(])")  # bibtexparser's
-_PLAIN = r'(?:[^{}",@]++|(?<=\\)[{}",])'  # depth 0: anything but a mark
-_IN_GROUP = r"(?:[^{}@]++|(?<=\\)[{}])"
+_LONE_AT = r"@(?!\w*[ \t]*[{(])"  # an @ that starts no block, as in an e-mail address: not a mark
+_PLAIN = rf'(?:[^{{}}",@]++|(?<=\\)[{{}}",]|{_LONE_AT})'  # depth 0: anything but a mark
+_IN_GROUP = rf"(?:[^{{}}@]++|(?<=\\)[{{}}]|{_LONE_AT})"
 _GROUP = rf"(?<!\\)\{{{_IN_GROUP}*+\}}"
 for _depth in range(3):
     _GROUP = rf"(?<!\\)\{{(?:{_IN_GROUP}|{_GROUP})*+\}}"
-_QUOTED = r'(?<!\\)"(?:[^"@]++|(?<=\\)")*+(?:(?<!\{)"|"(?!\}))'
+_QUOTED = rf'(?<!\\)"(?:[^"@]++|(?<=\\)"|{_LONE_AT})*+(?:(?<!\{{)"|"(?!\}}))'
 _NAME = r'([^{}",=@\\]*)'  # a key or field name: no mark before its `,` or `=`
 _ENTRY_HEAD = re.compile(rf"\{{{_NAME}([,}}])")
 _FIELD = re.compile(rf"{_NAME}=((?:{_PLAIN}|{_GROUP}|{_QUOTED})*+)([,}}])")

@@ -447,6 +447,8 @@ SPLITTER_CASES = [
     "@article{a, title = {\\\\}, x = 1}",  # a backslash before the closing brace
     "@article{a, title = {line one \\\nline two},\n x = 1}\n@misc{b,\n y = 2}",  # backslash-newline
     "@article{a, title = {x @ y}, x = 1}",  # @ in a value
+    '@article{a, note = {a@b.org, @x (no block)}, t = "q@r", \n@misc = 1}',  # @ that starts no block
+    "@article{a, note = {see @misc{b}}, t = 1}\n@article{c, note = x @y (z), t = 1}",  # @ that does
     "@article{a, title = {x\n@misc{b, y = 1}",  # unclosed, a new block starts
     "@article{a, title = {{{{{deep}}}}}, x = 1}",  # deeper than the expression reads
     "@article{a, title = x = y, z = 1}",
