@@ -529,14 +529,14 @@ def _bibtex(entry_type: str, key: str, raw: dict[str, str], month: int | None) -
 # - a brace, quote or comma right after a backslash is not a mark (`\{`, `\"`, `\,`);
 # - at depth 0, `{` opens a group, `"` opens a string, and `,` or `}` ends the value;
 # - in a group, only braces count; in a string, only a `"` that is not `{"}` ends it;
-# - a newline is a line (unless after a backslash, where bibtexparser does not count it).
+# - a newline is a line (unless after a backslash, where bibtexparser does not count it);
+# - an `@` is a mark only where a block could start (`@misc{`), not in `name@example.org`.
 #
 # Any other block (`@type{` or `@type(` anywhere in it, groups nested over 4 deep, a `{"}` in a
 # string, blocks in parentheses, any syntax error) is read by bibtexparser's own code from its `@`
-# (`_Fallback`), so
-# its results and messages are unchanged; bibtexparser, and the pylatexenc it imports, are imported
-# only then. tests/test_bibtex.py checks that the blocks are bibtexparser's on the test files and on
-# random text.
+# (`_Fallback`), so its results and messages are unchanged; bibtexparser, and the pylatexenc it
+# imports, are imported only then. tests/test_bibtex.py checks that the blocks are bibtexparser's
+# on the test files and on random text.
 
 
 class _RawEntry(NamedTuple):
@@ -607,7 +607,8 @@ def _newline_counter(text: str) -> Callable[[int, int], int]:
     return lambda start, end: count("\n", start, end) - count("\\\n", max(start - 1, 0), end)
 
 
-def _read_block(text: str, start: re.Match, line: int, newlines: Callable[[int, int], int]) -> tuple[_Block | None, int] | None:
+def _read_block(text: str, start: re.Match, line: int,
+                newlines: Callable[[int, int], int]) -> tuple[_Block | None, int] | None:
     """The block at `start` and where it ends, if it is well formed and in braces; else None.
     Comments and @preamble give no block."""
     kind = start.group().lower()
