@@ -20,11 +20,10 @@ from functools import lru_cache
 from operator import attrgetter
 
 from cv_site.latex import latex_to_text
-from cv_site.model import Author, Person, normalise_name
+from cv_site.model import Author, Person, is_cjk, normalise_name
 
 # `and others` is BibTeX's "et al."; some exports write "et al." itself as a name.
 _OTHERS = frozenset({"others", "et al.", "et al", "et. al.", "{et al.}", "et~al."})
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _COMMA = re.compile(r"\s*,\s*")
 _SPACE = re.compile(r"[\s~]+")
@@ -87,7 +86,7 @@ def _parse_name(source: str) -> Author:
     if len(parts) == 1:
         words = _words(parts[0])
         first, von, last = _first_von_last(words)
-        if len(words) == 2 and all(_CJK.search(word) for word in words):
+        if len(words) == 2 and all(any(map(is_cjk, word)) for word in words):
             first, last = last, first  # 王 小明: written in CJK script, the family name comes first
         jr = ""
     else:
