@@ -106,10 +106,18 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     _add_source(parser)
     parser.add_argument("--output", type=Path, default=None, metavar="DIR",
                         help="where to write the site (default: _site in the source folder)")
-    parser.add_argument("--base-url", default=None, metavar="URL",
+    parser.add_argument("--base-url", default=None, metavar="URL", type=_base_url,
                         help="where the site will be published, e.g. https://name.github.io/repo/ "
                              "(default: url in data/site.yml); serve mode serves a project site under /repo/")
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip cv.pdf")
+
+
+def _base_url(text: str) -> str:
+    from cv_site.links import is_safe_url
+
+    if not is_safe_url(text) or text.startswith("mailto:"):
+        raise argparse.ArgumentTypeError(f"expected a URL such as https://name.github.io/repo/ or a path such as /repo/, not {text!r}")
+    return text
 
 
 def _positive(text: str) -> int:

@@ -89,5 +89,9 @@ def make_link(kind: str, value: str) -> Link:
 
 
 def is_safe_url(url: str) -> bool:
-    """True for http(s), mailto and relative URLs; False for javascript:, data: and the like."""
-    return urlsplit(url.strip()).scheme.lower() in ("", "http", "https", "mailto")
+    """True for http(s), mailto and relative URLs; False for javascript:, data: and the like, and
+    for what is not a URL at all (`//[x`)."""
+    try:
+        return urlsplit(url.strip()).scheme.lower() in ("", "http", "https", "mailto")
+    except ValueError:
+        return False

@@ -163,7 +163,7 @@ class Settings(StrictModel):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        if value and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+        if value and (not re.match(r"^https?://[^/\s]+(/\S*)?$", value) or not is_safe_url(value)):
             raise ValueError("expected an absolute http(s) URL such as https://name.github.io/")
         return value
 

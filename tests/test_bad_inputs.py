@@ -226,6 +226,14 @@ CASES = [
         "    hint: save the file as UTF-8 (most editors: 'Save with encoding')",
     ),
     Case(
+        "a link that is not a URL, in BibTeX and in the settings",
+        {"data/publications.bib": GOOD_BIB.replace("  year", "  code = {//[x},\n  year"),
+         "data/site.yml": 'url: "https://[ipv6"\n'},
+        "data/publications.bib:5:1: lovelace1843notes: unsafe link in field 'code': only http(s), mailto and "
+        "relative links are allowed (got '//[x')\n"
+        "data/site.yml:1:6: url: expected an absolute http(s) URL such as https://name.github.io/ (got 'https://[ipv6')",
+    ),
+    Case(
         "news: text missing",
         {"data/news.yml": "news:\n  - date: 2024.2\n"},
         "data/news.yml:2:5: news[0].text: required, but missing\n    hint: add `text:` here",

@@ -169,3 +169,6 @@ def test_the_command_line_passes_jobs_and_refuses_nonsense(tmp_path: Path, capsy
         main(["build", "--source", str(source), "--jobs", "0"])
     assert exited.value.code == 2
     assert "--jobs: expected a whole number of at least 1, not '0'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["build", "--source", str(source), "--base-url", "https://[ipv6"])
+    assert "--base-url: expected a URL such as https://name.github.io/repo/" in capsys.readouterr().err
