@@ -1,5 +1,7 @@
 """Render stage: the validated model -> {output path: bytes}. Pure: it reads templates and static
-files (through the theme's loader and folders) and nothing else; it writes nothing.
+files (through the theme's loader and folders) and nothing else; it writes nothing. `render` gives
+the whole dict (serve mode keeps it); `start` hands each output to a callback as it is made (a
+one-shot build streams them to the writer, and renders the papers' pages in worker processes).
 
 Pages (output path -> URL path under the base):
 
@@ -316,10 +318,10 @@ class SiteRenderer:
         """
         files: dict[str, bytes] = {}
 
-        def keep(path: str, data: Content) -> None:
+        def collect(path: str, data: Content) -> None:
             files[path] = data if isinstance(data, bytes) else b"".join(data)
 
-        render = self.start(site, base_url=base_url, has_pdf=has_pdf, emit=keep, changed=changed, previous=previous)
+        render = self.start(site, base_url=base_url, has_pdf=has_pdf, emit=collect, changed=changed, previous=previous)
         render.site_files()
         render.paper_files(site.publications)
         render.static_files(skip=files)

@@ -15,12 +15,13 @@ full disk) aborts the writer and the last good output stays as it was.
 - Every path must stay inside the output folder.
 
 Worker processes of a parallel build (see jobs.py) write through `OutputWriter.part()` copies of
-the writer and hand back a `journal()`, which the main writer `merge`s before it commits or aborts.
+the writer and hand back their `journal`, which the main writer `merge`s before it commits or aborts.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import shutil
 import stat
@@ -70,7 +71,8 @@ def write_site(files: dict[str, bytes], output: Path, previous: dict[str, bytes]
     """
     writer = OutputWriter(output, previous)
     try:
-        writer.add_all(files.items())
+        for path, data in files.items():
+            writer.add(path, data)
     except BaseException:
         writer.abort()
         raise
@@ -108,8 +110,8 @@ class OutputWriter:
 
     def part(self) -> OutputWriter:
         """A writer for a worker process: same folder, its own journal (see merge)."""
-        part = object.__new__(OutputWriter)
-        part.__dict__.update(self.__dict__, journal=Journal(), _folders=set(self._folders))
+        part = copy.copy(self)
+        part.journal, part._folders = Journal(), set(self._folders)
         return part
 
     def merge(self, journal: Journal) -> None:
@@ -119,13 +121,6 @@ class OutputWriter:
         self.journal.written += journal.written
         self.journal.temps += journal.temps
         self.journal.created += journal.created
-
-    def produced(self, path: str) -> bool:
-        return path in self.journal.produced
-
-    def add_all(self, files: Iterable[tuple[str, Content]]) -> None:
-        for path, data in files:
-            self.add(path, data)
 
     def add(self, path: str, data: Content) -> None:
         """Write one file: bytes, or a stream of bytes pieces (read once, never joined)."""
