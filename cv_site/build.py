@@ -184,8 +184,7 @@ class Builder:
 
     def _render_pages(self, render: SiteRender, writer: OutputWriter) -> None:
         papers = render.site.publications
-        cores = available_jobs()  # 1 where forking is not an option
-        jobs = 1 if cores == 1 or not papers else self.options.jobs or (cores if len(papers) >= PARALLEL_FROM else 1)
+        jobs = self._jobs(len(papers))
         if jobs == 1:
             render.site_files()
             render.paper_files(papers)
@@ -199,6 +198,13 @@ class Builder:
         finally:
             for journal in work.results:
                 writer.merge(journal)
+
+    def _jobs(self, papers: int) -> int:
+        """How many processes render the papers' pages."""
+        cores = available_jobs()
+        if cores == 1 or not papers:  # forking is not an option, or there is nothing to share
+            return 1
+        return self.options.jobs or (cores if papers >= PARALLEL_FROM else 1)
 
     def _pdf(self, site: SiteModel, timings: dict[str, float]) -> bytes:
         from cv_site.pdf import render_pdf  # not imported by --no-pdf builds
