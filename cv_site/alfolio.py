@@ -449,9 +449,9 @@ def _dump(value: Any) -> str:
 
 def _validate(imported: Imported) -> None:
     """A bug in the mapping must not leave the user with a data/ that does not load."""
-    CvFile.model_validate(imported.cv)
-    Settings.model_validate(imported.site)
-    NewsFile.model_validate({"news": imported.news})
+    CvFile.from_data(imported.cv)
+    Settings.from_data(imported.site)
+    NewsFile.from_data({"news": imported.news})
 
 
 def _error(path: Path, message: str, hint: str = "") -> UserError:

@@ -169,11 +169,10 @@ def _schema(args: argparse.Namespace) -> int:
     import json
 
     from cv_site.model import CvFile, NewsFile, Settings
+    from cv_site.records import json_schema
 
     model = {"cv": CvFile, "site": Settings, "news": NewsFile}[args.file]
-    schema = model.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    print(json.dumps(json_schema(model), indent=2, ensure_ascii=False))
     return 0
 
 

@@ -14,8 +14,6 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from pydantic import BaseModel
-
 from cv_site.bibtex import load_bibtex
 from cv_site.errors import Problem, UserError, did_you_mean, display_path
 from cv_site.model import (
@@ -28,6 +26,7 @@ from cv_site.model import (
     SiteModel,
     SourceRef,
 )
+from cv_site.records import Record
 from cv_site.yamlfile import YamlDocument, parse_loc, parse_yaml, validate
 
 SETTINGS_FILE = "site.yml"
@@ -40,7 +39,7 @@ class _Loaded(NamedTuple):
     named tuples, not dataclasses: a dataclass costs ~0.35 ms to create, at every start."""
 
     document: YamlDocument | None
-    model: BaseModel | None
+    model: Record | None
 
 
 def load_site(source: Path) -> SiteModel:
@@ -101,7 +100,7 @@ class Loader:
                 return dataclasses.replace(problem, file=document.file, line=line, column=column)
         return problem
 
-    def _load_yaml(self, path: Path, model: type[BaseModel], problems: list[Problem], *, required: bool) -> _Loaded:
+    def _load_yaml(self, path: Path, model: type[Record], problems: list[Problem], *, required: bool) -> _Loaded:
         """The file parsed and validated, or what the last load made of the same bytes."""
         if not path.is_file():
             self._yaml.pop(path, None)
@@ -324,16 +323,15 @@ def decode_text(path: Path, raw: bytes, problems: list[Problem]) -> str | None:
         return None
 
 
-def _missing_yaml(path: Path, model: type[BaseModel], problems: list[Problem], *, required: bool) -> _Loaded:
-    """An optional file that is absent gives the model's defaults; a required one is a problem.
-    (Defaults need no validation: `model_construct` spares building the model's validator.)"""
+def _missing_yaml(path: Path, model: type[Record], problems: list[Problem], *, required: bool) -> _Loaded:
+    """An optional file that is absent gives the model's defaults; a required one is a problem."""
     if required:
         problems.append(Problem(display_path(path), None, None, "", "file not found"))
         return _Loaded(None, None)
-    return _Loaded(None, model.model_construct())
+    return _Loaded(None, model())
 
 
-def _load_yaml(path: Path, raw: bytes, model: type[BaseModel], problems: list[Problem]) -> _Loaded:
+def _load_yaml(path: Path, raw: bytes, model: type[Record], problems: list[Problem]) -> _Loaded:
     text = decode_text(path, raw, problems)
     if text is None:
         return _Loaded(None, None)

@@ -1,8 +1,8 @@
 """The validated model of a site: settings, the person, CV sections, news and publications.
 
-YAML data is validated by the pydantic models here (unknown keys are errors; the JSON Schema for
-editors is generated from them). Publications come from BibTeX and are plain dataclasses built by
-`bibtex.py`, which is much faster than validating thousands of entries field by field.
+YAML data is checked by the records here (see `records.py`: unknown keys are errors; the JSON Schema
+for editors is generated from them). Publications come from BibTeX and are plain dataclasses built
+by `bibtex.py`, which is much faster than checking thousands of entries field by field.
 Derived values (sorted lists, display strings, name variants) live here so templates stay simple.
 """
 
@@ -11,210 +11,150 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
-from typing import Annotated, Any, Callable, Literal, Union
+from typing import Annotated, Iterator, Literal, Union
 
-from pydantic_core import CoreSchema, PydanticCustomError, core_schema
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    GetCoreSchemaHandler,
-    GetJsonSchemaHandler,
-    create_model,
-    field_validator,
-    model_validator,
-)
-
-from cv_site.dates import DateError, DateRange, PartialDate, parse_date, parse_range
+from cv_site.dates import HINT as DATE_HINT
+from cv_site.dates import DateRange, PartialDate, parse_date, parse_range
 from cv_site.errors import Problem
 from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, Link, is_safe_url, make_link
+from cv_site.records import Description, Issue, Parsed, Record, Tagged
+from cv_site.records import field as rule
 
 
 # --- field types -------------------------------------------------------------------------------
 
 
-DATE_ERROR = "cv_date"  # the pydantic error type of a bad date: the loader adds dates.HINT
-
-
 def _to_range(value: object) -> DateRange:
-    if isinstance(value, DateRange):
-        return value
-    try:
-        return parse_range(value)
-    except DateError as error:
-        raise PydanticCustomError(DATE_ERROR, str(error)) from None
+    return value if isinstance(value, DateRange) else parse_range(value)
 
 
 def _to_date(value: object) -> PartialDate:
-    if isinstance(value, PartialDate):
-        return value
-    try:
-        return parse_date(value)
-    except DateError as error:
-        raise PydanticCustomError(DATE_ERROR, str(error)) from None
-
-
-class _CvDateType:
-    """A date field for pydantic (its documented `__get_pydantic_core_schema__` hooks): validated
-    by `parse`, written back as text, described by `json_schema`. Unlike PlainValidator, it never
-    builds a schema of the dataclass it returns, which is what made validators slow to build."""
-
-    def __init__(self, parse: Callable[[object], object], json_schema: dict[str, Any]):
-        self.parse = parse
-        self.json_schema = json_schema
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        as_text = core_schema.plain_serializer_function_ser_schema(str, return_schema=core_schema.str_schema())
-        return core_schema.no_info_plain_validator_function(self.parse, serialization=as_text)
-
-    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
-        return dict(self.json_schema)
+    return value if isinstance(value, PartialDate) else parse_date(value)
 
 
 Dates = Annotated[
     DateRange,
-    _CvDateType(
+    Parsed(
         _to_range,
         {
             "type": ["string", "integer"],
             "description": "A date or range as in a CV: 2020, 2020.9, 2020-09-01, 2017 - 2020, 2023.6 - Now, 2020.9 -",
             "examples": ["2020.9 -", "2017 - 2020", "2023.6 - Now", 2018],
         },
+        DATE_HINT,
     ),
 ]
 Date = Annotated[
     PartialDate,
-    _CvDateType(
+    Parsed(
         _to_date,
         {
             "type": ["string", "integer"],
             "description": "A date: 2024, 2024.2, 2024-02-27 or Feb 2024",
             "examples": ["2024-02-27", "2024.2"],
         },
+        DATE_HINT,
     ),
 ]
-Markdown = Annotated[str, Field(description="Markdown text (inline or block)")]
+Markdown = Annotated[str, Description("Markdown text (inline or block)")]
 HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
-class StrictModel(BaseModel):
-    """Unknown keys are errors; values are stripped; instances are immutable.
-
-    Validators are built on first use (`defer_build`): a model only ever validated inside a file's
-    model (a CV entry, a section) never gets one of its own. Importing this module took 25 ms without."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
-
-
-def _check_url(value: str | None) -> str | None:
-    if value is not None and not is_safe_url(value):
+def _check_url(value: str) -> str:
+    if not is_safe_url(value):
         raise ValueError("only http(s), mailto and relative links are allowed")
+    return value
+
+
+def _check_colour(value: str) -> str:
+    if not HEX_COLOR.match(value):
+        raise ValueError("expected a colour as #rrggbb")
+    return value
+
+
+def _check_site_url(value: str) -> str:
+    if value and (not re.match(r"^https?://[^/\s]+(/\S*)?$", value) or not is_safe_url(value)):
+        raise ValueError("expected an absolute http(s) URL such as https://name.github.io/")
     return value
 
 
 # --- settings (data/site.yml) -------------------------------------------------------------------
 
 
-class PdfSettings(StrictModel):
-    enabled: bool = Field(True, description="Write cv.pdf (also: cv-site build --no-pdf)")
+class PdfSettings(Record):
+    enabled: bool = rule(True, description="Write cv.pdf (also: cv-site build --no-pdf)")
     paper: Literal["a4", "us-letter"] = "a4"
-    pdfa: bool = Field(False, description="Write PDF/A-2b for archiving")
-    sections: list[str] | None = Field(
+    pdfa: bool = rule(False, description="Write PDF/A-2b for archiving")
+    sections: list[str] | None = rule(
         None, description="Section ids to include, in this order (default: every section, in the data's order)"
     )
-    titles: dict[str, str] = Field(
+    titles: dict[str, str] = rule(
         {}, description="Section titles for the PDF by section id, e.g. {research: Research Internships}"
     )
-    include_news: bool = Field(False, description="Put the news first in the PDF, as a section titled News")
-    news_items: int | None = Field(None, ge=1, description="How many news items the PDF shows (default: all)")
-    font_size: float = Field(10, ge=7, le=14, description="Body text size in points")
-    fonts: list[str] = Field(
+    include_news: bool = rule(False, description="Put the news first in the PDF, as a section titled News")
+    news_items: int | None = rule(None, ge=1, description="How many news items the PDF shows (default: all)")
+    font_size: float = rule(10, ge=7, le=14, description="Body text size in points")
+    fonts: list[str] = rule(
         [], description="Font families to try after the bundled New Computer Modern, e.g. [Noto Serif SC] for Chinese"
     )
-    font_paths: list[str] = Field(
+    font_paths: list[str] = rule(
         [], description="Font files or folders (relative to the site folder) that hold the `fonts`"
     )
-    keywords: list[str] | None = Field(
+    keywords: list[str] | None = rule(
         None, description="PDF keywords (default: curriculum vitae, CV, your name, position and affiliation)"
     )
 
 
-class Settings(StrictModel):
-    title: str | None = Field(None, description="Site title (default: the person's name)")
-    description: str | None = Field(None, description="One sentence for search engines and link previews")
-    url: str = Field(
+class Settings(Record):
+    title: str | None = rule(None, description="Site title (default: the person's name)")
+    description: str | None = rule(None, description="One sentence for search engines and link previews")
+    url: str = rule(
         "",
+        check=_check_site_url,
         description="Where the site is published, e.g. https://name.github.io/ or https://name.github.io/repo/",
     )
-    language: str = Field("en", description="BCP 47 language tag of the content")
-    accent_color: str = Field("#1f5fa8", description="The one accent colour, as #rrggbb")
-    allow_html: bool = Field(False, description="Let raw HTML in Markdown through (otherwise it is shown as text)")
-    news_on_home: int = Field(5, ge=0, description="How many news items the home page shows")
-    ongoing_label: str = Field("present", description="Shown for an open-ended date range such as 2020.9 -")
-    pdf: PdfSettings = PdfSettings.model_construct()  # the defaults: nothing to validate
-
-    @field_validator("accent_color")
-    @classmethod
-    def _hex(cls, value: str) -> str:
-        if not HEX_COLOR.match(value):
-            raise ValueError("expected a colour as #rrggbb")
-        return value
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        if value and (not re.match(r"^https?://[^/\s]+(/\S*)?$", value) or not is_safe_url(value)):
-            raise ValueError("expected an absolute http(s) URL such as https://name.github.io/")
-        return value
+    language: str = rule("en", description="BCP 47 language tag of the content")
+    accent_color: str = rule("#1f5fa8", check=_check_colour, description="The one accent colour, as #rrggbb")
+    allow_html: bool = rule(False, description="Let raw HTML in Markdown through (otherwise it is shown as text)")
+    news_on_home: int = rule(5, ge=0, description="How many news items the home page shows")
+    ongoing_label: str = rule("present", description="Shown for an open-ended date range such as 2020.9 -")
+    pdf: PdfSettings = PdfSettings()
 
 
 # --- the person (data/cv.yml: person) -----------------------------------------------------------
 
 
-class _ProfileLinksBase(StrictModel):
-    @model_validator(mode="after")
-    def _safe_urls(self) -> "_ProfileLinksBase":
+class _ProfileLinksBase(Record):
+    def issues(self) -> Iterator[Issue]:
         for kind, value in self.given().items():
-            _check_url(LINK_KINDS[kind].url(value))
-        return self
+            if not is_safe_url(LINK_KINDS[kind].url(value)):
+                yield Issue((kind,), "only http(s), mailto and relative links are allowed", value)
 
     def given(self) -> dict[str, str]:
-        """The links written, by kind, in field order (as model_dump(exclude_none=True), without
-        building a serializer for this model)."""
-        return {kind: value for kind in type(self).model_fields if (value := getattr(self, kind)) is not None}
+        """The links written, by kind, in field order."""
+        return {kind: value for kind in self.fields if (value := getattr(self, kind)) is not None}
 
 
 # One optional field per profile link kind, from the link table: unknown kinds are unknown keys.
-ProfileLinks = create_model(
-    "ProfileLinks",
-    __base__=_ProfileLinksBase,
-    **{
-        kind: (str | None, Field(None, description=f"{LINK_KINDS[kind].label}: an id or a full URL"))
-        for kind in PROFILE_LINK_KINDS
-    },
-)
+ProfileLinks = type("ProfileLinks", (_ProfileLinksBase,), {
+    "__annotations__": {kind: str | None for kind in PROFILE_LINK_KINDS},
+    **{kind: rule(None, description=f"{LINK_KINDS[kind].label}: an id or a full URL") for kind in PROFILE_LINK_KINDS},
+})
 
 
-class Person(StrictModel):
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(
+class Person(Record):
+    name: str = rule(min_length=1)
+    aliases: list[str] = rule(
         [], description="Other spellings of your name in author lists (e.g. 'Guo, Q.'), to highlight them"
     )
     position: str | None = None
     affiliation: str | None = None
-    affiliation_url: str | None = None
+    affiliation_url: str | None = rule(None, check=_check_url)
     email: str | None = None
-    photo: str | None = Field(None, description="Path of a photo inside static/ (e.g. images/me.jpg)")
+    photo: str | None = rule(None, description="Path of a photo inside static/ (e.g. images/me.jpg)")
     photo_alt: str | None = None
     bio: Markdown = ""
-    links: ProfileLinks = Field(  # no links: nothing to validate, so no validator of its own to build
-        default_factory=ProfileLinks.model_construct, description="Profile links: an id or a URL for each kind"
-    )
-
-    @field_validator("affiliation_url")
-    @classmethod
-    def _safe_url(cls, value: str | None) -> str | None:
-        return _check_url(value)
+    links: ProfileLinks = rule(ProfileLinks(), description="Profile links: an id or a URL for each kind")
 
     @property
     def profile_links(self) -> list[Link]:
@@ -240,7 +180,7 @@ def normalise_name(text: str) -> str:
 # --- CV sections (data/cv.yml: sections) --------------------------------------------------------
 
 
-class EducationEntry(StrictModel):
+class EducationEntry(Record):
     institution: str
     location: str | None = None
     date: Dates | None = None
@@ -249,47 +189,47 @@ class EducationEntry(StrictModel):
     highlights: list[Markdown] = []
 
 
-class Project(StrictModel):
+class Project(Record):
     title: Markdown
     role: str | None = None
     date: Dates | None = None
     highlights: list[Markdown] = []
 
 
-class ExperienceEntry(StrictModel):
+class ExperienceEntry(Record):
     organization: str
     location: str | None = None
     date: Dates | None = None
     role: str | None = None
-    summary: list[Markdown] = Field([], description="Lines describing the organisation or the role")
+    summary: list[Markdown] = rule([], description="Lines describing the organisation or the role")
     highlights: list[Markdown] = []
     projects: list[Project] = []
 
 
-class AwardEntry(StrictModel):
+class AwardEntry(Record):
     title: Markdown
     note: Markdown | None = None
     date: Dates | None = None
 
 
-class ListEntry(StrictModel):
+class ListEntry(Record):
     text: Markdown
     date: Dates | None = None
 
 
-class ListGroup(StrictModel):
+class ListGroup(Record):
     title: str
     items: list[ListEntry]
 
 
-class MapEntry(StrictModel):
+class MapEntry(Record):
     name: str
     value: Markdown
 
 
-class _Section(StrictModel):
-    title: str = Field(min_length=1)
-    id: str | None = Field(None, description="Anchor and reference name (default: from the title)")
+class _Section(Record):
+    title: str = rule(min_length=1)
+    id: str | None = rule(None, description="Anchor and reference name (default: from the title)")
     intro: Markdown | None = None
 
     @property
@@ -334,7 +274,7 @@ class TextSection(_Section):
 
 class PublicationsSection(_Section):
     kind: Literal["publications"]
-    include: Literal["all", "selected"] | list[str] = Field(
+    include: Literal["all", "selected"] | list[str] = rule(
         "all", description="'all', 'selected' (BibTeX selected = {true}), or a list of BibTeX keys"
     )
 
@@ -350,33 +290,33 @@ Section = Annotated[
         TextSection,
         PublicationsSection,
     ],
-    Field(discriminator="kind"),
+    Tagged("section"),
 ]
 SECTION_KINDS = ["education", "experience", "awards", "list", "nested_list", "map", "text", "publications"]
 
 
-class CvFile(StrictModel):
+class CvFile(Record):
     """data/cv.yml"""
 
     person: Person
     sections: list[Section] = []
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> "CvFile":
-        seen: set[str] = set()
-        for section in self.sections:
-            if section.slug in seen:
-                raise ValueError(f"two sections have the id {section.slug!r}; give one an `id:`")
-            seen.add(section.slug)
-        return self
+    def issues(self) -> Iterator[Issue]:
+        first: dict[str, int] = {}
+        for index, section in enumerate(self.sections):
+            if section.slug in first:
+                named_by = "id" if section.id else "title"
+                yield Issue(("sections", index, named_by), f"its id {section.slug!r} is taken by sections[{first[section.slug]}]",
+                            getattr(section, named_by), "give one of them an `id:` of its own")
+            first.setdefault(section.slug, index)
 
 
-class NewsItem(StrictModel):
+class NewsItem(Record):
     date: Date
     text: Markdown
 
 
-class NewsFile(StrictModel):
+class NewsFile(Record):
     """data/news.yml"""
 
     news: list[NewsItem] = []

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import jinja2
-from pydantic import BaseModel
 
 from cv_site import fonts as _fonts
 from cv_site.dates import DateRange, PartialDate
@@ -35,6 +34,7 @@ from cv_site.model import (
     PublicationsSection,
     SiteModel,
 )
+from cv_site.records import Record
 from cv_site.theme import template_display_path, template_loader
 from cv_site.richtext import plain as plain_text
 from cv_site.typst_markup import Typst, block, inline, literal, rich_typst, string
@@ -445,8 +445,8 @@ def _walk(file: str, key: str, value: Any, skip: tuple[str, ...] = ("kind", "id"
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             yield from _walk(file, f"{key}[{index}]", item)
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+    elif isinstance(value, Record):
+        for name in value.fields:
             if name not in skip:
                 yield from _walk(file, f"{key}.{name}", getattr(value, name))
     elif isinstance(value, NewsView):

@@ -1,4 +1,4 @@
-"""YAML files with source positions, and pydantic errors turned into located `Problem`s.
+"""YAML files with source positions, and records' issues turned into located `Problem`s.
 
 PyYAML's composer gives nodes with line and column; we build plain Python values from them and
 remember where every key and value came from, so an error deep in a list of sections still points
@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
-from cv_site.dates import HINT as DATE_HINT
-from cv_site.errors import Problem, did_you_mean
-from cv_site.model import DATE_ERROR
-
-Loc = tuple[Union[str, int], ...]
+from cv_site.errors import Problem
+from cv_site.records import Issue, Loc, Record, format_loc
 
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _TEXT = "tag:yaml.org,2002:str"
@@ -51,14 +47,6 @@ class YamlDocument:
                 severity: str = "error") -> Problem:
         line, column = self.position(loc, key=key)
         return Problem(self.file, line, column, format_loc(loc), message, value, hint, severity)
-
-
-def format_loc(loc: Loc) -> str:
-    """('sections', 2, 'entries', 0, 'date') -> 'sections[2].entries[0].date'"""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def parse_loc(key: str) -> Loc:
@@ -160,67 +148,23 @@ def _construct(node: yaml.Node, loc: Loc, doc: YamlDocument, constructor: yaml.S
         return None
 
 
-# --- pydantic errors -> Problems ------------------------------------------------------------------
-
-_TYPE_NAMES = {
-    "string_type": "expected text",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "float_type": "expected a number",
-    "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false",
-    "list_type": "expected a list (lines starting with '- ')",
-    "dict_type": "expected a mapping (key: value lines)",
-    "model_type": "expected a mapping (key: value lines)",
-    "model_attributes_type": "expected a mapping (key: value lines)",
-}
+# --- records' issues -> Problems ------------------------------------------------------------------
 
 
-def validate(model: type[BaseModel], document: YamlDocument) -> tuple[BaseModel | None, list[Problem]]:
-    """Validate a document against a model; every error becomes a located Problem."""
-    try:
-        return model.model_validate(document.data), []
-    except ValidationError as error:
-        problems = [_problem(model, document, e) for e in error.errors(include_url=False)]
-        # a union reports once per member; one message per place is enough
-        unique = {(p.key, p.line, p.column): p for p in reversed(problems)}
-        return None, sorted(unique.values(), key=lambda p: p.sort_key)
+def validate(model: type[Record], document: YamlDocument) -> tuple[Any, list[Problem]]:
+    """Check a document against a record class; every issue becomes a located Problem."""
+    record, issues = model.validate(document.data)
+    problems = [_problem(document, issue) for issue in issues]
+    return record, sorted(problems, key=lambda p: p.sort_key)
 
 
-def _problem(model: type[BaseModel], doc: YamlDocument, error: dict) -> Problem:
-    loc = _data_loc(doc.data, tuple(error["loc"]))
-    kind, value = error["type"], error.get("input")
-    if kind == "extra_forbidden":
-        fields = _fields_at(model, doc.data, loc[:-1])
-        hint = did_you_mean(str(loc[-1]), fields)
-        if not hint and fields:
-            hint = "known keys here: " + ", ".join(fields)
-        return doc.problem(loc, "unknown key", hint=hint, key=True)
-    if kind == "missing":
-        return doc.problem(loc, "required, but missing", hint=f"add `{loc[-1]}:` here")
-    if kind == "union_tag_invalid":
-        tags = [t.strip(" '") for t in error["ctx"]["expected_tags"].split(",")]
-        tag = error["ctx"]["tag"]
-        hint = did_you_mean(tag, tags) or "known kinds: " + ", ".join(tags)
-        return doc.problem(loc + ("kind",), "unknown kind", value=tag, hint=hint)
-    if kind == "union_tag_not_found":
-        return doc.problem(loc, "every section needs a `kind:`", hint="add `kind: education`, `kind: list`...")
-    if kind == "literal_error":
-        return doc.problem(loc, f"expected {error['ctx']['expected']}", value=value)
-    if kind == DATE_ERROR:
-        return doc.problem(loc, error["msg"], value=value, hint=DATE_HINT)
-    if kind in _TYPE_NAMES:
-        return doc.problem(loc, _TYPE_NAMES[kind], value=value, hint=_type_hint(kind, value))
-    message = error["msg"].removeprefix("Value error, ")
-    message = message[:1].lower() + message[1:]
-    return doc.problem(loc, message, value=value if not isinstance(value, (dict, list)) else None)
+def _problem(doc: YamlDocument, issue: Issue) -> Problem:
+    hint = issue.hint or (_text_hint(issue.value) if issue.code == "not_text" else "")
+    return doc.problem(issue.loc, issue.message, value=issue.value, hint=hint, key=issue.code == "unknown_key")
 
 
-def _type_hint(kind: str, value: object) -> str:
+def _text_hint(value: object) -> str:
     """Why YAML gave something else than text, where text was wanted."""
-    if kind != "string_type":
-        return ""
     if isinstance(value, bool):
         return 'YAML reads yes, no, on, off, true and false as true or false: put the text in quotes ("NO")'
     if isinstance(value, (int, float)):
@@ -228,67 +172,3 @@ def _type_hint(kind: str, value: object) -> str:
     if value is None:
         return "the value is empty: write the text, or remove the line"
     return ""
-
-
-def _data_loc(data: Any, loc: Loc) -> Loc:
-    """The path in the data for a pydantic error location: pydantic adds the tag of a tagged union
-    (('sections', 0, 'education', 'title')) and member names of other unions ('list[str]');
-    neither is in the data."""
-    out: list[str | int] = []
-    for index, part in enumerate(loc):
-        is_last = index == len(loc) - 1
-        if isinstance(data, dict) and isinstance(part, str):
-            if part in data or is_last:
-                out.append(part)
-                data = data.get(part)
-            # else: a union tag or member name
-        elif isinstance(data, list) and isinstance(part, int):
-            out.append(part)
-            data = data[part] if part < len(data) else None
-        elif not isinstance(part, str):
-            out.append(part)
-            data = None
-    return tuple(out)
-
-
-def _fields_at(model: type[BaseModel], data: Any, loc: Loc) -> list[str]:
-    """The field names of the model found at `loc`, for "did you mean" suggestions."""
-    annotation: Any = model
-    for part in loc:
-        annotation = _unwrap(annotation, data)
-        if isinstance(part, int):
-            args = get_args(annotation)
-            annotation = args[0] if args else None
-            data = data[part] if isinstance(data, list) and part < len(data) else None
-        elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and part in annotation.model_fields:
-            annotation = annotation.model_fields[part].annotation
-            data = data.get(part) if isinstance(data, dict) else None
-        else:
-            return []
-    annotation = _unwrap(annotation, data)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return list(annotation.model_fields)
-    return []
-
-
-def _unwrap(annotation: Any, data: Any) -> Any:
-    """Optional[X] -> X; Annotated[X, ...] -> X; a tagged union -> the member named by data['kind']."""
-    while True:
-        origin = get_origin(annotation)
-        if origin is None or origin is list or origin is dict:
-            return annotation
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        if hasattr(annotation, "__metadata__"):
-            annotation = args[0]
-            continue
-        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-        kind = data.get("kind") if isinstance(data, dict) else None
-        tagged = [m for m in models if "kind" in m.model_fields and kind in get_args(m.model_fields["kind"].annotation)]
-        if tagged:
-            return tagged[0]
-        if len(args) == 1 or not models:
-            annotation = args[0] if args else None
-            if annotation is None:
-                return None
-            continue
-        return models[0]

@@ -71,7 +71,7 @@ def make_pub(key: str, title: str, year: int | None = 2023, **overrides) -> Publ
 
 def small_site(**settings) -> SiteModel:
     """Two people's worth of CV in a few lines: every section kind, news, three papers."""
-    cv = CvFile.model_validate({
+    cv = CvFile.from_data({
         "person": {
             "name": "Ada Lovelace",
             "aliases": ["Lovelace, A."],
@@ -113,7 +113,7 @@ def small_site(**settings) -> SiteModel:
         make_pub("lovelace_draft", "Poetical Science", None, status="submitted", venue="",
                  fields={"note": "Submitted to the Royal Society"}, entry_type="unpublished"),
     ]
-    site_settings = Settings.model_validate({"url": "https://ada.example.org/", "description": "Ada's homepage.",
+    site_settings = Settings.from_data({"url": "https://ada.example.org/", "description": "Ada's homepage.",
                                              **settings})
     return SiteModel(
         settings=site_settings,

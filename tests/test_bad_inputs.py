@@ -116,7 +116,7 @@ CASES = [
         "section without a kind",
         {"data/cv.yml": GOOD_CV.replace("    kind: education\n", "")},
         "data/cv.yml:5:5: sections[0]: every section needs a `kind:`\n"
-        "    hint: add `kind: education`, `kind: list`...",
+        "    hint: add `kind:` with one of education, experience, awards, list, nested_list, map, text, publications",
     ),
     Case(
         "duplicate YAML key",
@@ -126,7 +126,8 @@ CASES = [
     Case(
         "two sections with the same id",
         {"data/cv.yml": GOOD_CV.replace("title: Publications", "title: Education")},
-        "data/cv.yml:1:1: two sections have the id 'education'; give one an `id:`",
+        "data/cv.yml:10:12: sections[1].title: its id 'education' is taken by sections[0] (got 'Education')\n"
+        "    hint: give one of them an `id:` of its own",
     ),
     Case(
         "javascript: link",
@@ -161,7 +162,7 @@ CASES = [
         "settings: colour and number",
         {"data/site.yml": "accent_color: blue\nnews_on_home: -1\n"},
         "data/site.yml:1:15: accent_color: expected a colour as #rrggbb (got 'blue')\n"
-        "data/site.yml:2:15: news_on_home: input should be greater than or equal to 0 (got -1)",
+        "data/site.yml:2:15: news_on_home: expected a whole number of at least 0 (got -1)",
     ),
     Case(
         "settings: unknown pdf section id",

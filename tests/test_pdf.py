@@ -68,12 +68,12 @@ def publication(key: str, title: str, authors: list[tuple[str, str, bool]], *, y
 
 def make_site(cv: dict, publications: list[Publication] = (), settings: dict | None = None,
               news: list[dict] | None = None) -> SiteModel:
-    model = CvFile.model_validate(cv)
+    model = CvFile.from_data(cv)
     return SiteModel(
-        settings=Settings.model_validate(settings or {}),
+        settings=Settings.from_data(settings or {}),
         person=model.person,
         sections=list(model.sections),
-        news=list(NewsFile.model_validate({"news": news or []}).news),
+        news=list(NewsFile.from_data({"news": news or []}).news),
         publications=list(publications),
     )
 
@@ -272,8 +272,8 @@ def test_markdown_in_data_is_formatted_not_printed(tmp_path):
 
 def test_sections_order_visibility_and_titles(small_site, tmp_path):
     settings = {"pdf": {"sections": ["awards", "education"], "titles": {"awards": "Prizes"}}}
-    site = make_site({"person": small_site.person.model_dump(exclude_defaults=True),
-                      "sections": [s.model_dump(exclude_defaults=True) | {"kind": s.kind} for s in small_site.sections]},
+    site = make_site({"person": small_site.person.as_data(skip_defaults=True),
+                      "sections": [s.as_data(skip_defaults=True) | {"kind": s.kind} for s in small_site.sections]},
                      small_site.publications, settings)
     text = pdf_text(render_pdf(site, REPO), tmp_path)
     assert "Prizes" in text and "Awards" not in text
@@ -292,7 +292,7 @@ def test_owner_bold_and_equal_contribution_legend(tmp_path):
 
 
 def test_us_letter_and_pdfa(small_site, tmp_path):
-    site = make_site({"person": small_site.person.model_dump(exclude_defaults=True),
+    site = make_site({"person": small_site.person.as_data(skip_defaults=True),
                       "sections": []}, [], {"pdf": {"paper": "us-letter", "pdfa": True}})
     data = render_pdf(site, REPO)
     assert "612 x 792" in pdfinfo(data, tmp_path)

@@ -27,7 +27,7 @@ def describe_model(site: SiteModel) -> list[str]:
     for section in site.sections:
         lines.append(f"{section.kind}: {section.title} (#{section.slug})")
         for entry in getattr(section, "entries", None) or []:
-            fields = [f"{name}={value}" for name in type(entry).model_fields
+            fields = [f"{name}={value}" for name in type(entry).fields
                       if (value := getattr(entry, name)) not in (None, "", [], ())]
             lines.append("  " + "; ".join(fields))
     return lines
