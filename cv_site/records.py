@@ -58,7 +58,6 @@ class InvalidData(ValueError):
 @dataclass(frozen=True)
 class FieldInfo:
     default: Any = _REQUIRED
-    default_factory: Callable[[], Any] | None = None
     description: str = ""
     ge: float | None = None
     le: float | None = None
@@ -66,11 +65,10 @@ class FieldInfo:
     check: Callable[[Any], Any] | None = None  # returns the value, or raises ValueError("what is wrong")
 
 
-def field(default: Any = _REQUIRED, *, default_factory: Callable[[], Any] | None = None, description: str = "",
-          ge: float | None = None, le: float | None = None, min_length: int | None = None,
-          check: Callable[[Any], Any] | None = None) -> Any:
+def field(default: Any = _REQUIRED, *, description: str = "", ge: float | None = None, le: float | None = None,
+          min_length: int | None = None, check: Callable[[Any], Any] | None = None) -> Any:
     """A field's default and rules, where a plain default is not enough."""
-    return FieldInfo(default, default_factory, description, ge, le, min_length, check)
+    return FieldInfo(default, description, ge, le, min_length, check)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: typing hashes the metadata of Annotated
@@ -105,11 +103,10 @@ class _Field(NamedTuple):
 
     @property
     def required(self) -> bool:
-        return self.info.default is _REQUIRED and self.info.default_factory is None
+        return self.info.default is _REQUIRED
 
     def default(self) -> Any:
-        if self.info.default_factory is not None:
-            return self.info.default_factory()
+        """The default (a list or mapping is copied; records are immutable and shared)."""
         default = self.info.default
         return default.copy() if isinstance(default, (list, dict)) else default
 
@@ -127,7 +124,7 @@ class Record:
         super().__init_subclass__(**kwargs)
         fields = dict(cls.fields)
         for name, annotation in cls.__dict__.get("__annotations__", {}).items():
-            if name.startswith("_") or get_origin(annotation) is ClassVar:
+            if name.startswith("_") or get_origin(annotation) is ClassVar or str(annotation).startswith("ClassVar"):
                 continue
             value = cls.__dict__.get(name, _REQUIRED)
             info = value if isinstance(value, FieldInfo) else FieldInfo(default=value)
@@ -504,7 +501,7 @@ def _record_schema(cls: type[Record], definitions: dict[str, Any]) -> dict[str, 
         schema.update(_constraints(spec))
         if spec.info.description:
             schema["description"] = spec.info.description
-        if not spec.required and spec.info.default_factory is None:
+        if not spec.required:
             schema["default"] = _as_data(spec.info.default, skip_defaults=False)
         properties[name] = schema
     schema = {"title": cls.__name__, "type": "object", "properties": properties, "additionalProperties": False}
