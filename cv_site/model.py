@@ -60,9 +60,12 @@ Markdown = Annotated[str, Description("Markdown text (inline or block)")]
 HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
+UNSAFE_LINK = "only http(s), mailto and relative links are allowed"
+
+
 def _check_url(value: str) -> str:
     if not is_safe_url(value):
-        raise ValueError("only http(s), mailto and relative links are allowed")
+        raise ValueError(UNSAFE_LINK)
     return value
 
 
@@ -128,7 +131,7 @@ class _ProfileLinksBase(Record):
     def issues(self) -> Iterator[Issue]:
         for kind, value in self.given().items():
             if not is_safe_url(LINK_KINDS[kind].url(value)):
-                yield Issue((kind,), "only http(s), mailto and relative links are allowed", value)
+                yield Issue((kind,), UNSAFE_LINK, value)
 
     def given(self) -> dict[str, str]:
         """The links written, by kind, in field order."""
