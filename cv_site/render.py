@@ -27,7 +27,7 @@ import struct
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
@@ -40,7 +40,7 @@ from cv_site.dates import DateRange, PartialDate
 from cv_site.errors import Problem, UserError
 from cv_site.links import is_safe_url
 from cv_site.markup import MarkdownRenderer, rich_html
-from cv_site.model import Publication, SiteModel
+from cv_site.model import Author, Publication, SiteModel
 from cv_site.theme import static_dirs, template_display_path, template_loader
 
 if TYPE_CHECKING:
@@ -174,10 +174,13 @@ def image_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: json.dumps makes one a call
+
+
 def json_ld(data: object) -> Markup:
     """JSON for a `<script type="application/ld+json">`: `<`, `>` and `&` escaped so no text in the
     data can close the script element."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = _JSON.encode(data)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 
@@ -207,20 +210,23 @@ def author_list(publication: Publication) -> Markup:
     keeps its direction inside an English list), the owner's in <strong class="me">, then the
     equal-contribution and corresponding marks; " (ed.)" / " (eds.)" after editors. One Python
     pass instead of ~5 template expressions a name."""
-    parts = []
-    for author in publication.people:
-        name = escape(author.display)
-        parts.append(f'<strong class="me"><bdi>{name}</bdi></strong>' if author.is_owner else f"<bdi>{name}</bdi>")
-        if author.equal_contribution:
-            parts.append("<sup>*</sup>")
-        if author.corresponding:
-            parts.append("<sup>†</sup>")
-        parts.append(", ")
-    if parts:
-        parts.pop()
+    people = publication.people
+    html = ", ".join([_author_html(author) for author in people])
     if publication.people_are_editors:
-        parts.append(" (ed.)" if len(publication.people) == 1 else " (eds.)")
-    return Markup("".join(parts))
+        html += " (ed.)" if len(people) == 1 else " (eds.)"
+    return Markup(html)
+
+
+@lru_cache(maxsize=4096)
+def _author_html(author: Author) -> str:
+    """One name of an author list (remembered: co-authors come back paper after paper)."""
+    name = escape(author.display)
+    html = f'<strong class="me"><bdi>{name}</bdi></strong>' if author.is_owner else f"<bdi>{name}</bdi>"
+    if author.equal_contribution:
+        html += "<sup>*</sup>"
+    if author.corresponding:
+        html += "<sup>†</sup>"
+    return html
 
 
 def iso_date(publication: Publication) -> str:
@@ -287,7 +293,7 @@ class SiteRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            auto_reload=True,
+            auto_reload=keep,  # one build: no template changes meanwhile (a check is a stat a page)
             # Compiled templates are cached in the system's temp folder (Jinja's own private,
             # per-user folder), keyed by the template's source: compiling costs ~70 ms a process.
             bytecode_cache=jinja2.FileSystemBytecodeCache(),
@@ -535,10 +541,11 @@ class SiteRender:
         slug = self.slugs[publication.key]
         deps = ("pub:" + publication.key,)
         if self.wanted(f"{path}index.html", deps):
+            abstract = " ".join(publication.abstract.split())  # for the description and JSON-LD
             self.page(f"{path}index.html", path, self._paper_template, small=True,
                       title=f"{publication.title} – {self.site.title}", og_type="article",
-                      description=self._paper_description(publication),
-                      paper=publication, json=self._paper_json(publication, path))
+                      description=self._paper_description(publication, abstract),
+                      paper=publication, json=self._paper_json(publication, path, abstract))
         if self.wanted(f"{path}{slug}.bib", deps):
             self.emit(f"{path}{slug}.bib", publication.bibtex.rstrip("\n").encode() + b"\n")
 
@@ -632,15 +639,15 @@ class SiteRender:
             data["url"] = self.site_url
         return data
 
-    def _paper_description(self, publication: Publication) -> str:
+    def _paper_description(self, publication: Publication, abstract: str) -> str:
+        """`abstract`: the paper's abstract on one line."""
         if publication.abstract:
-            text = " ".join(publication.abstract.split())
-            return text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
+            return abstract if len(abstract) <= 300 else abstract[:297].rsplit(" ", 1)[0] + "…"
         authors = ", ".join(a.display for a in publication.authors)
         parts = [publication.title, authors, publication.venue, str(publication.year or "")]
         return ". ".join(p for p in parts if p)
 
-    def _paper_json(self, publication: Publication, path: str) -> dict[str, object]:
+    def _paper_json(self, publication: Publication, path: str, abstract: str) -> dict[str, object]:
         data: dict[str, object] = {
             "@context": "https://schema.org",
             "@type": "ScholarlyArticle",
@@ -654,10 +661,10 @@ class SiteRender:
             kind = "Periodical" if publication.venue_kind == "journal" else "CreativeWork"
             data["isPartOf"] = {"@type": kind, "name": publication.venue}
         if publication.abstract:
-            data["abstract"] = " ".join(publication.abstract.split())
-        if self.abs_url(path):
-            data["url"] = self.abs_url(path)
-            data["mainEntityOfPage"] = self.abs_url(path)
+            data["abstract"] = abstract
+        url = self.abs_url(path)
+        if url:
+            data["url"] = data["mainEntityOfPage"] = url
         same_as = [link.href for link in publication.links if link.kind.name in ("doi", "arxiv")]
         if same_as:
             data["sameAs"] = same_as
