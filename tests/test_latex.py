@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cv_site.latex import NBSP, latex_to_marked, latex_to_text, unescape_url, unknown_commands
-from cv_site.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MATH
+from cv_site.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MARKERS, MATH, has_markers
 
 
 @pytest.mark.parametrize(
@@ -149,3 +149,12 @@ def test_hostile_text_comes_through_as_data(latex: str, text: str) -> None:
 
 def test_urls_keep_their_ties_and_dashes() -> None:
     assert unescape_url("https://example.org/~me/a--b\\_c\\%20{}") == "https://example.org/~me/a--b_c%20"
+
+
+@pytest.mark.parametrize("marker", list(MARKERS))
+def test_has_markers_finds_each_marker_in_any_text(marker: str) -> None:
+    assert has_markers(f"plain {marker}text")
+    assert has_markers(f"Jiří – {marker}")
+    assert not has_markers("plain text")
+    assert not has_markers("Jiří – 山田 ü")
+    assert not has_markers("")
