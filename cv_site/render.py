@@ -229,6 +229,14 @@ def _author_html(author: Author) -> str:
     return html
 
 
+def citation_authors(publication: Publication) -> list[str]:
+    """The authors' names for Google Scholar's citation_author tags ("et al." is no name)."""
+    return [_citation_name(author) for author in publication.authors if not author.is_others]
+
+
+_citation_name = lru_cache(maxsize=4096)(lambda author: author.citation_name)  # co-authors come back
+
+
 def iso_date(publication: Publication) -> str:
     date = publication.date
     return date.iso if date else ""
@@ -474,6 +482,7 @@ class SiteRender:
             "any_of": lambda items, name: any(getattr(item, name) for item in items),
             "distinct": lambda items, name: list(dict.fromkeys(getattr(item, name) for item in items)),
             "scholar_date": scholar_date,
+            "citation_authors": citation_authors,
             "iso_date": iso_date,
             "pdf_url": self.pdf_url,
             "site_url": self.site_url,
