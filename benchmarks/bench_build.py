@@ -6,9 +6,11 @@ Each size gets its own site folder: the example's data/*.yml plus a synthetic da
 (benchmarks/generate_bib.py, deterministic). Two figures per size, best of --runs:
   fresh   the output folder does not exist (every file written)
   rebuild the output exists and nothing changed (every file compared, none rewritten)
-Each fresh run writes a new output folder; they are all deleted at the end. (On this machine's ext4,
-which has no journal, making files within a minute of deleting thousands costs several times more
-kernel time: new inodes skip the recently deleted ones. Deleting between runs would time that.)
+Each fresh run writes a new output folder; they are all deleted at the end. Fresh builds make a
+folder and two files per paper, so the disk's speed at making files shows in them; the first line
+printed measures it. (On this machine's ext4, which has no journal, making them cost 4-8 times
+more for about six minutes after 10,000 folders were deleted, such as by an earlier run of this
+script: compare that line with a run on a settled disk. Deleting between runs would time that.)
 Targets (issue 3): 50 papers < 150 ms, 500 < 300 ms, 5000 < 2.5 s.
 """
 
@@ -46,6 +48,18 @@ def make_site(folder: Path, count: int) -> None:
     (folder / "data" / "publications.bib").write_text(synthetic_bib(count), encoding="utf-8")
 
 
+def disk_probe(folder: Path, papers: int = 200) -> float:
+    """Microseconds to make what a fresh build makes for one paper: a folder, a page and a .bib."""
+    folder.mkdir()
+    started = time.perf_counter()
+    for number in range(papers):
+        paper = folder / str(number)
+        paper.mkdir()
+        (paper / "index.html").write_bytes(b"x" * 9000)
+        (paper / "cite.bib").write_bytes(b"x" * 600)
+    return (time.perf_counter() - started) / papers * 1e6
+
+
 def timed_build(folder: Path, output: Path) -> tuple[float, str]:
     command = [sys.executable, "-m", "cv_site", "build", "--no-pdf", "--source", str(folder),
                "--output", str(output)]
@@ -65,8 +79,11 @@ def main() -> None:
     args = parser.parse_args()
 
     base = args.keep or Path(tempfile.mkdtemp(prefix="cv-site-bench-"))
-    print(f"{'papers':>7} {'fresh':>9} {'rebuild':>9} {'target':>8}  summary of the last build")
+    base.mkdir(parents=True, exist_ok=True)
     try:
+        shutil.rmtree(base / "disk-probe", ignore_errors=True)
+        print(f"disk: {disk_probe(base / 'disk-probe'):.0f} us to make a paper's folder and files (a settled disk here: 70-120)")
+        print(f"{'papers':>7} {'fresh':>9} {'rebuild':>9} {'target':>8}  summary of the last build")
         for count in args.sizes:
             folder = base / f"site-{count}"
             if folder.exists():
