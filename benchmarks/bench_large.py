@@ -8,9 +8,9 @@ Wall time is the build process's, best of --runs. Memory: a build renders the pa
 one forked worker per core, so the figure is the peak of the whole process tree's memory: the sum
 of each process's proportional set size (PSS: a page shared by two processes counts half in each),
 sampled every 20 ms from /proc; the largest single process's RSS is printed too. Each run builds
-into a new output folder (the old ones are deleted at the end): on ext4, creating files right
-after deleting tens of thousands costs several times more kernel time (inode allocation skips the
-recently deleted ones), which would measure the benchmark's own clean-up. Targets (issue 7):
+into a new output folder (the old ones are deleted at the end): on this machine's ext4, making
+folders and files costs 4-8 times more for about six minutes after thousands of folders were
+deleted, which would measure the benchmark's own clean-up (see bench_build.py). Targets (issue 7):
 < 10 s and < 500 MB.
 """
 
