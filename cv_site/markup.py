@@ -1,6 +1,6 @@
 """Markdown for the text fields of the data (bio, news, CV entries, intros), as safe HTML.
 
-Two variants, both Jinja filters: `markdown` (block: paragraphs, lists) and `markdown_inline`
+Two variants, the templates' `md` (block: paragraphs, lists) and `md_inline`
 (one paragraph without its `<p>`, for a line inside a list item or a table cell; text of more than
 one block keeps its blocks, so templates put it in elements that accept flow content).
 
@@ -12,7 +12,6 @@ Results are cached by text: the same bio renders once per process, not once per 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as etree
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,8 @@ from cv_site.links import is_safe_url
 from cv_site.richtext import Node, has_markers, math_source, math_text, parse
 
 if TYPE_CHECKING:
+    import xml.etree.ElementTree as etree
+
     import markdown
 
 # Text with none of these characters (and no list or heading marker at its start) is plain text:

@@ -24,7 +24,6 @@ import json
 import os
 import re
 import struct
-import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -379,6 +378,8 @@ def template_problem(error: jinja2.TemplateError) -> Problem:
     if isinstance(error, jinja2.TemplateSyntaxError) and (error.filename or error.name):
         file, line = error.filename or error.name, error.lineno
     else:
+        import traceback  # here: only a template error needs it
+
         for frame in reversed(traceback.extract_tb(error.__traceback__)):
             if frame.filename.endswith(".j2"):
                 file, line = frame.filename, frame.lineno
