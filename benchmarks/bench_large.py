@@ -17,6 +17,7 @@ deleted, which would measure the benchmark's own clean-up (see bench_build.py). 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -73,6 +74,7 @@ def timed_build(folder: Path, run: int) -> dict:
     output = folder / f"_site-{run}"
     command = [sys.executable, "-m", "cv_site", "build", "--source", str(folder), "--output", str(output)]
     peak_tree = peak_process = 0
+    os.sync()  # the earlier runs' files go to disk now, not while this one is timed
     started = time.perf_counter()
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT) as build:
         while build.poll() is None:
