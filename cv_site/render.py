@@ -233,7 +233,9 @@ def citation_authors(publication: Publication) -> list[str]:
     return [_citation_name(author) for author in publication.authors if not author.is_others]
 
 
-_citation_name = lru_cache(maxsize=4096)(lambda author: author.citation_name)  # co-authors come back
+@lru_cache(maxsize=4096)  # co-authors come back paper after paper
+def _citation_name(author: Author) -> str:
+    return author.citation_name
 
 
 def iso_date(publication: Publication) -> str:

@@ -15,11 +15,13 @@ from cv_site.records import InvalidData
 from conftest import ROOT, make_pub, small_site
 from cv_site.errors import UserError
 from cv_site.model import Author, Person, SiteModel
+from cv_site.names import parse_names
 from cv_site.render import (
     DARK_BACKGROUNDS,
     LIGHT_BACKGROUNDS,
     SiteRenderer,
     base_parts,
+    citation_authors,
     contrast,
     image_size,
     json_ld,
@@ -169,6 +171,11 @@ def test_scholar_date_is_year_or_year_month_day() -> None:
     assert scholar_date(make_pub("k", "t", 2024, month=3)) == "2024"
     assert scholar_date(make_pub("k", "t", 2024, month=3, day=7)) == "2024/3/7"
     assert scholar_date(make_pub("k", "t", None)) == ""
+
+
+def test_citation_authors_are_last_first_without_et_al() -> None:
+    authors = parse_names("Ada Lovelace and de la Babbage, Jr., Charles and others")
+    assert citation_authors(make_pub("k", "t", authors=authors)) == ["Lovelace, Ada", "de la Babbage, Jr., Charles"]
 
 
 # --- the pages ---------------------------------------------------------------------------------
