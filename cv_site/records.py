@@ -34,6 +34,7 @@ from cv_site.errors import did_you_mean
 Loc = tuple[Union[str, int], ...]
 _REQUIRED: Any = object()
 _BAD: Any = object()  # what a check returns for a value it rejected (and reported)
+_NOT_A_MAPPING = "expected a mapping (key: value lines)"
 
 
 class Issue(NamedTuple):
@@ -234,7 +235,7 @@ def _record_checker(cls: type[Record]) -> Check:
         if isinstance(value, cls):
             return value
         if not isinstance(value, dict):
-            issues.append(Issue(loc, "expected a mapping (key: value lines)", value))
+            issues.append(Issue(loc, _NOT_A_MAPPING, value))
             return _BAD
         reported = len(issues)
         for key in value:
@@ -331,7 +332,7 @@ def _tagged_checker(tagged: Tagged, members: tuple[type[Record], ...]) -> Check:
         if isinstance(value, members):
             return value
         if not isinstance(value, dict):
-            issues.append(Issue(loc, "expected a mapping (key: value lines)", value))
+            issues.append(Issue(loc, _NOT_A_MAPPING, value))
             return _BAD
         if tagged.by not in value:
             hint = f"add `{tagged.by}:` with one of " + ", ".join(tags)
@@ -409,7 +410,7 @@ def _list_checker(item: Check) -> Check:
 def _dict_checker(item: Check) -> Check:
     def check(value: Any, loc: Loc, issues: list[Issue]) -> Any:
         if not isinstance(value, dict):
-            issues.append(Issue(loc, "expected a mapping (key: value lines)", value))
+            issues.append(Issue(loc, _NOT_A_MAPPING, value))
             return _BAD
         reported = len(issues)
         result = {str(key): item(entry, (*loc, key), issues) for key, entry in value.items()}
@@ -454,23 +455,20 @@ def _number(value: Any, whole: bool) -> int | float | None:
     return value if isinstance(value, (int, float)) else None
 
 
-def _int(value: Any, loc: Loc, issues: list[Issue]) -> Any:
-    number = _number(value, whole=True)
-    if number is None:
-        issues.append(Issue(loc, "expected a whole number", value))
-        return _BAD
-    return number
+def _number_checker(whole: bool) -> Check:
+    message = "expected a whole number" if whole else "expected a number"
+
+    def check(value: Any, loc: Loc, issues: list[Issue]) -> Any:
+        number = _number(value, whole)
+        if number is None:
+            issues.append(Issue(loc, message, value))
+            return _BAD
+        return number
+
+    return check
 
 
-def _float(value: Any, loc: Loc, issues: list[Issue]) -> Any:
-    number = _number(value, whole=False)
-    if number is None:
-        issues.append(Issue(loc, "expected a number", value))
-        return _BAD
-    return number
-
-
-_SIMPLE: dict[Any, Check] = {str: _text, bool: _bool, int: _int, float: _float}
+_SIMPLE: dict[Any, Check] = {str: _text, bool: _bool, int: _number_checker(True), float: _number_checker(False)}
 
 
 def format_loc(loc: Loc) -> str:
