@@ -7,6 +7,7 @@ already an absolute URL is used as it is.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -88,10 +89,29 @@ def make_link(kind: str, value: str) -> Link:
     return Link(link_kind, link_kind.url(value))
 
 
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_C0_CONTROL_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+
+
+def readable_url(written: str) -> str:
+    """The URL a browser reads from an attribute holding `written`: character references decoded
+    (`&#106;`, `&#x6A`, `&colon;`, `&Tab;`...: html.unescape follows HTML5), then, as the WHATWG URL
+    parser does, C0 controls and spaces cut from both ends and tabs and newlines removed anywhere."""
+    return html.unescape(written).strip(_C0_CONTROL_OR_SPACE).translate(_TAB_OR_NEWLINE)
+
+
 def is_safe_url(url: str) -> bool:
-    """True for http(s), mailto and relative URLs; False for javascript:, data: and the like, and
-    for what is not a URL at all (`//[x`)."""
+    """True for http(s), mailto and relative URLs; False for javascript:, data: and the like, however
+    written (`&#106;avascript:`, `java&Tab;script:`, ` JavaScript:`), and for what is not a URL at
+    all (`//[x`). The one rule for every link the site and the PDF print."""
+    readable = readable_url(url)
+    scheme = _SCHEME.match(readable)
+    if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+        return False
     try:
-        return urlsplit(url.strip()).scheme.lower() in ("", "http", "https", "mailto")
+        urlsplit(readable)
     except ValueError:
         return False
+    return True

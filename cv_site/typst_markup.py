@@ -7,9 +7,10 @@ is wrapped in `Typst` (like MarkupSafe's `Markup`) and passes through unchanged.
 
 Inline Markdown (`**bold**`, `*italic*`, `` `code` ``, `[text](url)`, `<https://autolink>`, bare
 URLs) is converted by a small parser into Typst calls (`strong(..)`, `emph(..)`, `raw(..)`,
-`link(..)`) whose text arguments are again string literals. Block Markdown (paragraphs, `-` lists)
-is supported for bios, intros and text sections. Raw HTML is shown as text, as on the website
-(with `allow_html` it is dropped: a PDF cannot render it).
+`link(..)`) whose text arguments are again string literals; a link is printed only when
+links.is_safe_url accepts it (else its text alone) and an image `![alt](src)` prints its alt text.
+Block Markdown (paragraphs, `-` lists) is supported for bios, intros and text sections. Raw HTML
+is shown as text, as on the website (with `allow_html` it is dropped: a PDF cannot render it).
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ _INLINE = re.compile(
     r"(?P<escape>\\[" + _PUNCT + r"])"
     r"|(?P<code>`+)"
     r"|(?P<autolink><(?:https?://|mailto:)[^<>\s]+>)"
+    r"|(?P<image>!\[)"
     r"|(?P<link>\[)"
     r"|(?P<url>\bhttps?://[^\s<>\[\]]*[^\s<>\[\].,;:!?'\")])"
     r"|(?P<strong>\*\*|__)"
@@ -136,10 +138,17 @@ def _inline_parts(text: str, allow_html: bool) -> Iterator[Typst]:
             url = token[1:-1]
             yield from flush()
             label = url[len("mailto:") :] if url.lower().startswith("mailto:") else url
-            yield Typst(f"link({string(url)}, {string(label)})")
+            yield _link(url, string(label))
         elif kind == "url":
             yield from flush()
-            yield Typst(f"link({string(token)}, {string(token)})")
+            yield _link(token, string(token))
+        elif kind == "image":  # a PDF shows its alt text
+            parsed = _parse_link(text, match.start() + 1)
+            if parsed is None:
+                buffer.append(token)
+            else:
+                alt, _, end = parsed
+                buffer.append(alt)
         elif kind == "link":
             parsed = _parse_link(text, match.start())
             if parsed is None:
@@ -147,11 +156,7 @@ def _inline_parts(text: str, allow_html: bool) -> Iterator[Typst]:
             else:
                 label, url, end = parsed
                 yield from flush()
-                body = inline(label, allow_html)
-                if is_safe_url(url) and url:
-                    yield Typst(f"link({string(url)}, {body})")
-                else:
-                    yield body
+                yield _link(url, inline(label, allow_html))
         elif kind in ("strong", "emph"):
             close = _closing(text, token, end)
             if close is None or not _can_open(text, match.start(), token):
@@ -166,6 +171,13 @@ def _inline_parts(text: str, allow_html: bool) -> Iterator[Typst]:
                 buffer.append(token)  # shown as text, like the website without allow_html
         pos = end
     yield from flush()
+
+
+def _link(url: str, body: Typst) -> Typst:
+    """A link to `url` when is_safe_url accepts it (the rule of the website too), else the text alone."""
+    if url and is_safe_url(url):
+        return Typst(f"link({string(url)}, {body})")
+    return body
 
 
 _SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", "0123456789+-=()ni"))
