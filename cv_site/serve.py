@@ -11,14 +11,15 @@
   of a failed build (shown over every open page; the last good site stays served), `ok` clears them.
 - Safety: files only from inside the output folder (no `..`, encoded or not; no symlink leading
   out: 403), no directory listings (a folder without index.html is a 404), the site's 404.html with
-  status 404, `Cache-Control: no-store`, 127.0.0.1 unless --host says otherwise.
+  status 404, `Cache-Control: no-store`, 127.0.0.1 unless --host says otherwise; a foreign Host or a
+  slow client is dealt with by serve_net.py; the event stream answers no page of another origin; the
+  overlay shows a bug as one line, its traceback goes to the terminal only.
 - A project site (`https://name.github.io/repo/`) is served under /repo/, as on GitHub Pages.
 """
 
 from __future__ import annotations
 
 import errno
-import http.server
 import json
 import mimetypes
 import os
@@ -33,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 
 from cv_site.build import Builder, BuildOptions
 from cv_site.errors import UserError
+from cv_site.serve_net import GuardedHandler, Server
 
 PREFIX = "/__cv-site/"
 EVENTS = PREFIX + "events"
@@ -58,6 +60,11 @@ CONTENT_TYPES = {
     ".ico": "image/vnd.microsoft.icon",
     ".woff2": "font/woff2",
 }
+INTERNAL_ERROR = ("internal error in cv-site (a bug, not a problem in your files): its details are in the "
+                  "terminal where cv-site serve runs; please report them")
+EVENTS_REFUSED = "403 Forbidden: the event stream of cv-site serve is for its own pages only.\n"
+STREAM_CHECK = 2  # seconds between checks that an event stream's browser is still there
+KEEP_ALIVE = 15  # seconds of silence after which an event stream sends a comment
 # Editors' temporary, swap and backup files: never a reason to rebuild.
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig", ".part", ".crdownload")
 
@@ -110,11 +117,11 @@ class Site:
             self.state.publish("problems", {"problems": problems})
             self._say(error.report().replace("nothing was written.", "the last good site is still served."))
             return False
-        except Exception:  # a bug: keep serving, show it where the user looks
-            text = traceback.format_exc()
-            self.state.problems = [text]
-            self.state.publish("problems", {"problems": [f"internal error (please report it):\n{text}"]})
-            self._say(text)
+        except Exception:  # a bug: keep serving; the traceback to the terminal only, never to a browser
+            self.state.problems = [INTERNAL_ERROR]
+            self.state.publish("problems", {"problems": [INTERNAL_ERROR]})
+            self._say(f"internal error (please report it, with this traceback):\n{traceback.format_exc()}"
+                      "the last good site is still served.")
             return False
         self._set_base(result.site)
         had_problems = self.state.problems is not None
@@ -217,7 +224,7 @@ class Site:
         handler.send_response(200)
         handler.send_header("Content-Type", "text/event-stream; charset=utf-8")
         handler.send_header("Cache-Control", "no-store")
-        handler.send_header("Connection", "keep-alive")
+        handler.send_header("Connection", "close")
         handler.end_headers()
         state = self.state
         with state.lock:
@@ -228,102 +235,78 @@ class Site:
             first += "event: problems\ndata: " + json.dumps({"problems": problems}, ensure_ascii=False) + "\n\n"
         try:
             handler.wfile.write(first.encode())
-            handler.wfile.flush()
+            written = time.monotonic()
             while True:
                 with state.lock:
                     if not state.closing and state.last <= seen:
-                        state.lock.wait(timeout=15)
+                        state.lock.wait(timeout=STREAM_CHECK)
                     if state.closing:
                         return
                     new = [event for event in state.events if event[0] > seen]
                     seen = state.last
-                message = "".join(f"event: {name}\ndata: {data}\n\n" for _, name, data in new) or ": keep-alive\n\n"
+                if new:
+                    message = "".join(f"event: {name}\ndata: {data}\n\n" for _, name, data in new)
+                elif handler.client_gone():
+                    return
+                elif time.monotonic() - written >= KEEP_ALIVE:
+                    message = ": keep-alive\n\n"
+                else:
+                    continue
                 handler.wfile.write(message.encode())
-                handler.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+                written = time.monotonic()
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
             return
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(GuardedHandler):
     server_version = "cv-site"
     site: Site  # set on the subclass made by `make_server`
-    protocol_version = "HTTP/1.1"
-
-    def do_HEAD(self) -> None:
-        self._get(body=False)
 
     def do_GET(self) -> None:
-        self._get(body=True)
-
-    def _get(self, body: bool) -> None:
         path = urlsplit(self.path).path or "/"
         if path == EVENTS:
-            self.close_connection = True
+            origin = self.headers.get("Origin")  # browsers send none for their page's own origin
+            if origin is not None and not self.server.hosts.allows_origin(origin):
+                return self.send_text(403, EVENTS_REFUSED)
             return self.site.events(self)
         if path == SCRIPT:
-            return self._send(200, SCRIPT_FILE.read_bytes(), CONTENT_TYPES[".js"], body)
+            return self.send(200, SCRIPT_FILE.read_bytes(), CONTENT_TYPES[".js"])
         try:
             status, file, location = self.site.resolve(path)
         except UnicodeDecodeError:
             status, file, location = 404, None, ""
         if status in (301, 302):
             query = urlsplit(self.path).query
-            return self._send(status, b"", "text/plain; charset=utf-8", body,
-                              location=location + ("?" + query if query else ""))
+            return self.send(status, b"", "text/plain; charset=utf-8", location + ("?" + query if query else ""))
         if status == 200 and file is not None:
             data = file.read_bytes()
             suffix = file.suffix.lower()
             kind = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
             if suffix == ".html":
                 data = self.site.inject(data, self.site.page_file(file))
-            return self._send(200, data, kind, body)
+            return self.send(200, data, kind)
         missing = self.site.output / "404.html"
         if status == 404 and missing.is_file():
             page = missing.read_bytes()
         else:
             page = (f"<!doctype html><html lang=en><meta charset=utf-8><title>{status}</title>"
                     f"<body><h1>{status} {'Forbidden' if status == 403 else 'Not found'}</h1></body></html>").encode()
-        return self._send(status, self.site.inject(page, "*"), CONTENT_TYPES[".html"], body)
+        return self.send(status, self.site.inject(page, "*"), CONTENT_TYPES[".html"])
 
-    def _send(self, status: int, data: bytes, kind: str, body: bool, location: str = "") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        if location:
-            self.send_header("Location", location)
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:  # quiet: the build log is what matters
-        pass
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = False  # a port in use must fail, not be shared
-
-    def handle_error(self, request, client_address) -> None:  # a browser closing a socket is no news
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)):
-            super().handle_error(request, client_address)
+    do_HEAD = do_GET  # `send` leaves the body out
 
 
 class PortInUse(Exception):
     pass
 
 
-def make_server(site: Site, host: str = "127.0.0.1", port: int | None = None) -> http.server.ThreadingHTTPServer:
+def make_server(site: Site, host: str = "127.0.0.1", port: int | None = None) -> Server:
     """Bind `host:port`; without a port, the first free one from 8000 (then any)."""
     handler = type("Handler", (_Handler,), {"site": site})
     candidates = [port] if port is not None else [*range(DEFAULT_PORT, DEFAULT_PORT + 20), 0]
-    server_class = _Server
-    if ":" in host:
-        server_class = type("_Server6", (_Server,), {"address_family": __import__("socket").AF_INET6})
     for candidate in candidates:
         try:
-            return server_class((host, candidate), handler)
+            return Server((host, candidate), handler)
         except OSError as error:
             if error.errno != errno.EADDRINUSE or port is not None:
                 if port is not None and error.errno == errno.EADDRINUSE:
@@ -335,14 +318,16 @@ def make_server(site: Site, host: str = "127.0.0.1", port: int | None = None) ->
 
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int | None = None, open_browser: bool = False) -> int:
     site = Site(options)
-    if host not in LOCAL_HOSTS:
-        print(f"warning: serving on {host}: other machines on the network can see the site "
-              "(the default, 127.0.0.1, is this machine only)", file=sys.stderr)
     try:
         server = make_server(site, host, port)
     except PortInUse as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    if host not in LOCAL_HOSTS:
+        reach = (f"; they open http://<this machine's IP address>:{server.server_address[1]}/"
+                 if server.hosts.any_address else "")
+        print(f"warning: serving on {host}: other machines on the network can see the site "
+              f"(the default, 127.0.0.1, is this machine only){reach}", file=sys.stderr)
     site.rebuild()
     site.start_watching()
     shown_host = f"[{host}]" if ":" in host else host
