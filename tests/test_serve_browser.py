@@ -1,14 +1,15 @@
 """`cv-site serve` in a real browser (Playwright on Debian's Chromium): an edit to the bio shows up
-without any action, broken YAML shows an overlay naming the file and line, fixing it clears it."""
+without any action, broken YAML shows an overlay naming the file and line, fixing it clears it; a
+page whose name was rebound to 127.0.0.1 reads nothing."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-
 from conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from test_serve import Running, copy_example
+from test_serve_security import refusal
 
 sync_api = require_chromium()
 
@@ -48,6 +49,28 @@ def test_live_reload_and_error_overlay(tmp_path: Path) -> None:
             sync_api.expect(overlay).to_have_count(0, timeout=10_000)
             sync_api.expect(page.get_by_text("A sentence typed just now.")).to_have_count(0, timeout=10_000)
             assert errors == []
+            browser.close()
+    finally:
+        server.close()
+
+
+def test_a_rebound_name_reads_nothing_and_the_own_pages_stream_sends_no_origin(tmp_path: Path) -> None:
+    server = Running(copy_example(tmp_path / "site"))
+    try:
+        with sync_api.sync_playwright() as playwright:
+            rebound = "--host-resolver-rules=MAP evil.example 127.0.0.1"  # as after a DNS rebinding
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, rebound])
+            page = browser.new_page()
+            with page.expect_request(lambda request: request.url.endswith("/__cv-site/events")) as stream:
+                page.goto(f"http://127.0.0.1:{server.port}/")
+            assert "origin" not in stream.value.all_headers()  # so the Origin check lets it through
+
+            response = page.goto(f"http://evil.example:{server.port}/")
+            assert response is not None and response.status == 403
+            assert response.text() == refusal(server.port)
+            read = "path => fetch(path).then(r => r.text().then(text => [r.status, text]))"
+            assert page.evaluate(read, "/__cv-site/events") == [403, refusal(server.port)]
+            assert page.evaluate(read, "/publications/") == [403, refusal(server.port)]
             browser.close()
     finally:
         server.close()
