@@ -102,12 +102,15 @@ def readable_url(written: str) -> str:
     return html.unescape(written).strip(_C0_CONTROL_OR_SPACE).translate(_TAB_OR_NEWLINE)
 
 
-def is_safe_url(url: str) -> bool:
+def is_safe_url(url: str, *, relative: bool = True) -> bool:
     """True for http(s), mailto and relative URLs; False for javascript:, data: and the like, however
     written (`&#106;avascript:`, `java&Tab;script:`, ` JavaScript:`), and for what is not a URL at
-    all (`//[x`). The one rule for every link the site and the PDF print."""
+    all (`//[x`). The one rule for every link the site and the PDF print; `relative=False` refuses
+    relative URLs too (a PDF has no address to be relative to)."""
     readable = readable_url(url)
     scheme = _SCHEME.match(readable)
+    if scheme is None and not relative:
+        return False
     if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
         return False
     try:

@@ -14,9 +14,9 @@ Results are cached by text: the same bio renders once per process, not once per 
 from __future__ import annotations
 
 import re
-from html import unescape
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Callable
+from html import unescape
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
@@ -25,6 +25,7 @@ from cv_site.richtext import Node, has_markers, math_source, math_text, parse
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as etree
+    from collections.abc import Callable
 
     import markdown
     import nh3

@@ -8,9 +8,10 @@ is wrapped in `Typst` (like MarkupSafe's `Markup`) and passes through unchanged.
 Inline Markdown (`**bold**`, `*italic*`, `` `code` ``, `[text](url)`, `<https://autolink>`, bare
 URLs) is converted by a small parser into Typst calls (`strong(..)`, `emph(..)`, `raw(..)`,
 `link(..)`) whose text arguments are again string literals; a link is printed only when
-links.is_safe_url accepts it (else its text alone) and an image `![alt](src)` prints its alt text.
-Block Markdown (paragraphs, `-` lists) is supported for bios, intros and text sections. Raw HTML
-is shown as text, as on the website (with `allow_html` it is dropped: a PDF cannot render it).
+links.is_safe_url accepts it as an absolute URL (else its text alone), and an image `![alt](src)`
+prints its alt text. Block Markdown (paragraphs, `-` lists) is supported for bios, intros and text
+sections. Raw HTML is shown as text, as on the website (with `allow_html` it is dropped: a PDF
+cannot render it).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from cv_site.links import is_safe_url
+from cv_site.links import is_safe_url, readable_url
 from cv_site.richtext import Node, math_source, math_text, parse
 
 
@@ -174,9 +175,10 @@ def _inline_parts(text: str, allow_html: bool) -> Iterator[Typst]:
 
 
 def _link(url: str, body: Typst) -> Typst:
-    """A link to `url` when is_safe_url accepts it (the rule of the website too), else the text alone."""
-    if url and is_safe_url(url):
-        return Typst(f"link({string(url)}, {body})")
+    """A link to the address a browser reads from `url` when is_safe_url accepts it as an absolute
+    URL (the website's rule; a PDF has no address for a relative one to start from), else the text."""
+    if is_safe_url(url, relative=False):
+        return Typst(f"link({string(readable_url(url))}, {body})")
     return body
 
 
