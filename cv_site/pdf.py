@@ -35,6 +35,7 @@ from cv_site.model import (
     SiteModel,
 )
 from cv_site.records import Record
+from cv_site.template_errors import template_errors
 from cv_site.theme import template_display_path, template_loader
 from cv_site.richtext import plain as plain_text
 from cv_site.typst_markup import Typst, block, inline, literal, rich_typst, string
@@ -305,16 +306,9 @@ class PdfRenderer:
 
     def typst_source(self, site: SiteModel) -> tuple[str, jinja2.Template]:
         env = self.environment(site.settings.allow_html)
-        try:
+        with template_errors(self.source):  # e.g. an unknown attribute in a site's own template
             template = env.get_template(TEMPLATE)
-        except jinja2.TemplateSyntaxError as error:
-            raise UserError([Problem(template_display_path(error.filename or TEMPLATE), error.lineno, None, "",
-                                     f"template error: {error.message}")]) from None
-        try:
             return template.render(template_context(site)), template
-        except jinja2.TemplateError as error:  # e.g. an unknown attribute in a site's own template
-            file, line = _traceback_template_line(error.__traceback__) or (template.filename or TEMPLATE, None)
-            raise UserError([Problem(template_display_path(file), line, None, "", f"template error: {error}")]) from None
 
     def render(self, site: SiteModel) -> bytes:
         import typst
@@ -379,19 +373,6 @@ def locate_in_template(site: SiteModel, template: jinja2.Template, code: str, li
             break
         offset += len(chunk)
     return (template.filename or TEMPLATE, 0) if template.filename else None
-
-
-def _traceback_template_line(tb: Any) -> tuple[str, int] | None:
-    """The innermost template frame of a traceback: (file, line)."""
-    found = None
-    while tb is not None:
-        owner = tb.tb_frame.f_globals.get("__jinja_template__")
-        if owner is not None:
-            found = (owner.filename or owner.name, owner.get_corresponding_lineno(tb.tb_lineno))
-        elif tb.tb_frame.f_code.co_filename.endswith(".j2"):  # a frame Jinja rewrote to the template
-            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return found
 
 
 def _innermost_frame(generator: Any) -> Any:

@@ -24,7 +24,6 @@ import json
 import os
 import re
 import struct
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -40,7 +39,8 @@ from cv_site.errors import Problem, UserError
 from cv_site.links import is_safe_url
 from cv_site.markup import MarkdownRenderer, rich_html
 from cv_site.model import Author, Publication, SiteModel
-from cv_site.theme import static_dirs, template_display_path, template_loader
+from cv_site.template_errors import template_errors
+from cv_site.theme import static_dirs, template_loader
 
 if TYPE_CHECKING:
     from cv_site.write import Content  # what emit takes (the writer's type)
@@ -358,36 +358,11 @@ class SiteRenderer:
                 if token.startswith("pub:"):
                     for cache, key in self._memo_by_paper.pop(token[4:], ()):
                         cache.pop(key, None)
-        with template_errors():
+        with template_errors(self.source):
             return SiteRender(self, site, base_url, has_pdf, emit, changed, previous)
 
 
 Emit = Callable[[str, "Content"], None]
-
-
-@contextmanager
-def template_errors() -> Iterator[None]:
-    """Jinja's errors as a UserError naming the template file and line."""
-    try:
-        yield
-    except jinja2.TemplateError as error:
-        raise UserError([template_problem(error)]) from None
-
-
-def template_problem(error: jinja2.TemplateError) -> Problem:
-    """`templates/x.html.j2:12: template error: 'foo' is undefined`."""
-    file, line = "templates", None
-    if isinstance(error, jinja2.TemplateSyntaxError) and (error.filename or error.name):
-        file, line = error.filename or error.name, error.lineno
-    else:
-        import traceback  # here: only a template error needs it
-
-        for frame in reversed(traceback.extract_tb(error.__traceback__)):
-            if frame.filename.endswith(".j2"):
-                file, line = frame.filename, frame.lineno
-                break
-    return Problem(template_display_path(file), line, None, "", f"template error: {error.message or error}",
-                   hint="fix the template (a site's own templates/ shadow the built-in theme's)")
 
 
 class SiteRender:
@@ -500,7 +475,7 @@ class SiteRender:
 
     def site_files(self) -> None:
         """Every output but the papers' own files and the static files."""
-        with template_errors():
+        with template_errors(self.renderer.source):
             self._site_files(self.site)
 
     def _site_files(self, site: SiteModel) -> None:
@@ -544,7 +519,7 @@ class SiteRender:
 
     def paper_files(self, publications: Iterable[Publication]) -> None:
         """Each paper's page and its .bib."""
-        with template_errors():
+        with template_errors(self.renderer.source):
             for publication in publications:
                 self._paper_files(publication)
 
