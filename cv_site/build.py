@@ -27,7 +27,8 @@ from cv_site.load import Loader
 from cv_site.jobs import MAX_PIECES, SharedWork, available_jobs
 from cv_site.model import Publication, SiteModel
 from cv_site.render import SiteRender, SiteRenderer, paper_slugs
-from cv_site.write import OutputFiles, OutputWriter, WriteStats, write_site
+from cv_site.output import check_place, claim, locked
+from cv_site.write import InPlaceWriter, OutputFiles, SwapWriter, WriteStats, write_site
 
 PARALLEL_FROM = 100  # papers; below this, forking costs more than it saves
 PIECE_SIZE = 16  # papers a worker takes at a time
@@ -40,6 +41,7 @@ class BuildOptions:
     base_url: str | None = None  # overrides settings.url (e.g. from GitHub Pages' configuration)
     pdf: bool = True
     jobs: int | None = None  # processes for a one-shot build's paper pages (None: one per core from 100 papers)
+    force: bool = False  # write into a non-empty folder that no cv-site build recorded (see output.py)
 
 
 @dataclass
@@ -126,17 +128,20 @@ class Builder:
     def build(self, changed_paths: Iterable[Path] | None = None) -> BuildResult:
         """Build. `changed_paths`: the source files changed since the last build (None: unknown,
         render everything). A change outside data/ (templates, static files) renders everything."""
-        with gc_paused():  # load and render keep nearly all they allocate: see gcpause
-            return self._build(changed_paths)
+        output = Path(self.options.output)
+        check_place(output, self.options.source)
+        with gc_paused(), locked(output):  # load and render keep nearly all they allocate: see gcpause
+            recorded = claim(output, self.options.force)
+            return self._build(changed_paths, recorded)
 
-    def _build(self, changed_paths: Iterable[Path] | None) -> BuildResult:
+    def _build(self, changed_paths: Iterable[Path] | None, recorded: frozenset[str]) -> BuildResult:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         site = self.loader.load()
         timings["load"] = time.perf_counter() - started
         has_pdf = self.options.pdf and site.settings.pdf.enabled
         if not self.keep:
-            return self._build_once(site, has_pdf, timings)
+            return self._build_once(site, has_pdf, timings, recorded)
 
         tokens = self._changes(site, has_pdf, changed_paths)
         started = time.perf_counter()
@@ -157,15 +162,18 @@ class Builder:
         started = time.perf_counter()
         output = Path(self.options.output)
         previous = self.files if self._written_to == output and output.is_dir() else None
-        stats = write_site(files, output, previous)
+        stats = write_site(files, output, recorded, previous)
         timings["write"] = time.perf_counter() - started
         self.site, self.files, self._written_to = site, files, output
         return BuildResult(site, files, stats, timings, rendered)
 
-    def _build_once(self, site: SiteModel, has_pdf: bool, timings: dict[str, float]) -> BuildResult:
+    def _build_once(self, site: SiteModel, has_pdf: bool, timings: dict[str, float],
+                    recorded: frozenset[str]) -> BuildResult:
         """Render and write in one stream (see the module doc); nothing is kept for a next build."""
         started = time.perf_counter()
-        writer = OutputWriter(Path(self.options.output))
+        output = Path(self.options.output)
+        # A mount point cannot be renamed: its files are replaced one by one instead (see write.py).
+        writer = InPlaceWriter(output, recorded) if output.is_mount() else SwapWriter(output, recorded)
         try:
             render = self.renderer.start(site, base_url=self.options.base_url, has_pdf=has_pdf, emit=writer.add)
             self._render_pages(render, writer)
@@ -182,7 +190,7 @@ class Builder:
         produced = writer.journal.produced
         return BuildResult(site, OutputFiles(writer.output, produced), stats, timings, len(produced))
 
-    def _render_pages(self, render: SiteRender, writer: OutputWriter) -> None:
+    def _render_pages(self, render: SiteRender, writer: SwapWriter | InPlaceWriter) -> None:
         papers = render.site.publications
         jobs = self._jobs(len(papers))
         if jobs == 1:
@@ -233,7 +241,7 @@ class _PaperPieces:
     """The papers' pages and .bib files in pieces of `size` papers, for jobs.SharedWork. A forked
     worker writes through its own part of the writer and sends back that part's journal."""
 
-    def __init__(self, render: SiteRender, writer: OutputWriter, size: int):
+    def __init__(self, render: SiteRender, writer: SwapWriter | InPlaceWriter, size: int):
         self.render, self.writer, self.size = render, writer, size
         self.papers = render.site.publications
         self.count = -(-len(self.papers) // size)

@@ -110,6 +110,9 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
                         help="where the site will be published, e.g. https://name.github.io/repo/ "
                              "(default: url in data/site.yml); serve mode serves a project site under /repo/")
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip cv.pdf")
+    parser.add_argument("--force", action="store_true",
+                        help="build into a folder that is not empty although no cv-site build wrote it "
+                             "(files of the same name are replaced; no other file is ever removed)")
 
 
 def _base_url(text: str) -> str:
@@ -150,7 +153,7 @@ def _build(args: argparse.Namespace) -> int:
     from cv_site.build import BuildOptions, build
 
     output = args.output if args.output is not None else args.source / "_site"
-    result = build(BuildOptions(args.source, output, args.base_url, args.pdf, args.jobs))
+    result = build(BuildOptions(args.source, output, args.base_url, args.pdf, args.jobs, args.force))
     for warning in result.site.warnings:
         print(warning, file=sys.stderr)
     print(result.summary())
@@ -162,7 +165,17 @@ def _serve(args: argparse.Namespace) -> int:
     from cv_site.serve import serve
 
     output = args.output if args.output is not None else args.source / "_site"
-    return serve(BuildOptions(args.source, output, args.base_url, args.pdf), args.host, args.port, args.open)
+    _claim_output(output, args.source, args.force)  # a wrong folder is a wrong command: no server
+    return serve(BuildOptions(args.source, output, args.base_url, args.pdf, force=args.force),
+                 args.host, args.port, args.open)
+
+
+def _claim_output(output: Path, source: Path, force: bool) -> None:
+    from cv_site.output import check_place, claim, locked
+
+    check_place(output, source)
+    with locked(output):
+        claim(output, force)
 
 
 def _schema(args: argparse.Namespace) -> int:

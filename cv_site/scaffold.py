@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -25,13 +25,16 @@ VERSION_TOKEN = "__CV_SITE_VERSION__"
 @dataclass
 class Scaffolded:
     folder: Path
-    files: list[str]  # relative paths, in the order written
+    files: list[str]  # relative paths written, in order
+    replaced: dict[str, str] = field(default_factory=dict)  # path replaced -> where the user's version is now
+    kept: list[str] = field(default_factory=list)  # the user's files under data/, left as they were
 
     def summary(self) -> str:
-        return (
-            f"created {len(self.files)} files in {self.folder}\n"
-            f"next: cd {self.folder} && cv-site build   (then see README.md to publish it)"
-        )
+        lines = [f"created {len(self.files)} file{'' if len(self.files) == 1 else 's'} in {self.folder}"]
+        lines += [f"replaced {path} (yours is now {backup})" for path, backup in self.replaced.items()]
+        lines += [f"kept your {path} (the starter's is not written over data/)" for path in self.kept]
+        lines.append(f"next: cd {self.folder} && cv-site build   (then see README.md to publish it)")
+        return "\n".join(lines)
 
 
 def starter_files(name: str | None = None) -> dict[str, str]:
@@ -54,7 +57,9 @@ def starter_files(name: str | None = None) -> dict[str, str]:
 
 
 def scaffold(folder: Path, name: str | None = None, force: bool = False) -> Scaffolded:
-    """Write the starter site into `folder`; refuse a non-empty folder unless `force`."""
+    """Write the starter site into `folder`; refuse a non-empty folder unless `force`. With it, a
+    file of the user's under data/ is never replaced (it is their CV); any other file that differs
+    from the starter's is kept beside it as NAME.orig before the starter's takes its place."""
     if folder.exists() and not folder.is_dir():
         raise _error(folder, "exists and is not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not force:
@@ -62,16 +67,35 @@ def scaffold(folder: Path, name: str | None = None, force: bool = False) -> Scaf
             folder,
             "the folder is not empty",
             "choose a new or empty folder, or add --force to write the starter files into it "
-            "(files of the same name are replaced)",
+            "(your files under data/ are kept; any other file of the same name is kept as NAME.orig)",
         )
     if name is not None and any(c in name for c in "{}\n"):
         raise _error(folder, "braces and line breaks cannot be part of a name", key="--name", value=name)
-    files = starter_files(name)
-    for relative, text in files.items():
+    result = Scaffolded(folder, [])
+    for relative, text in starter_files(name).items():
         target = folder / relative
+        if target.exists():
+            if target.read_bytes() == text.encode("utf-8"):
+                continue
+            if relative.startswith("data/"):
+                result.kept.append(relative)
+                continue
+            backup = _free_name(target.with_name(target.name + ".orig"))
+            target.rename(backup)
+            result.replaced[relative] = backup.relative_to(folder).as_posix()
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    return Scaffolded(folder, list(files))
+        result.files.append(relative)
+    return result
+
+
+def _free_name(path: Path) -> Path:
+    """`path`, or `path` with .2, .3... added when that name is taken."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}.{number}")
+    return candidate
 
 
 def requirement() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,24 @@ def require_chromium():
     if missing:
         pytest.skip(missing, allow_module_level=True)
     return sync_api
+
+
+# The web's own checkers (Nu Html Checker, linkinator, the PDF checks), beside the checkout when
+# this machine has them: ../shared/sitecheck/, set up once with its `setup` script.
+SITECHECK = ROOT.parent / "shared" / "sitecheck"
+
+
+def run_sitecheck(tool: str, *args: str | Path) -> None:
+    """Run one of the sitecheck tools and assert it passed. Where the tools are absent, or present
+    but not set up (the tool exits 2: could not run), the test is skipped with the tool's reason:
+    every test that uses them decides through here, the same way."""
+    script = SITECHECK / tool
+    if not script.exists():
+        pytest.skip(f"{script} is absent (the shared sitecheck tools are not on this machine)")
+    result = subprocess.run([str(script), *map(str, args)], capture_output=True, text=True, timeout=300)
+    if result.returncode == 2:
+        pytest.skip(f"{tool} could not run (run {SITECHECK}/setup once): {(result.stdout + result.stderr)[-500:]}")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from cv_site.build import Builder, BuildOptions, build
 from cv_site.errors import UserError
+from cv_site.output import MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -27,7 +28,9 @@ def make_site(folder: Path, papers: int | None = None) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The site's files, without the record of what cv-site wrote (output.MANIFEST)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != MANIFEST}
 
 
 def fresh(source: Path, tmp: Path) -> dict[str, bytes]:

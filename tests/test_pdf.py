@@ -23,11 +23,11 @@ from cv_site.model import (
     SourceRef,
 )
 from cv_site.pdf import render_pdf
+from conftest import run_sitecheck
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 
 REPO = Path(__file__).resolve().parent.parent
-CHECK_PDF = Path("/work/shared/sitecheck/check-pdf")
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -180,13 +180,11 @@ def test_example_unpublished_work_is_marked(example, tmp_path):
     assert "equal contribution" in text
 
 
-@pytest.mark.skipif(not CHECK_PDF.exists(), reason="sitecheck is not available")
 def test_example_passes_check_pdf(example, tmp_path):
     _, data = example
     path = tmp_path / "cv.pdf"
     path.write_bytes(data)
-    result = subprocess.run([str(CHECK_PDF), str(path), str(tmp_path / "out")], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    run_sitecheck("check-pdf", path, tmp_path / "out")
 
 
 def test_two_builds_are_byte_identical(example, monkeypatch):

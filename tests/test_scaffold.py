@@ -15,12 +15,10 @@ from cv_site.cli import main
 from cv_site.load import load_site
 from cv_site.model import SECTION_KINDS
 from cv_site.scaffold import requirement, scaffold, starter_files
+from conftest import run_sitecheck
 from test_workflows import BASE_URL_EXPRESSION, fresh_venv, load_workflow, run_commands, run_steps
 
 ROOT = Path(__file__).resolve().parent.parent
-SITECHECK = ROOT.parent / "shared" / "sitecheck"
-if not SITECHECK.is_dir():
-    SITECHECK = Path("/work/shared/sitecheck")
 
 
 def test_starter_files_are_complete():
@@ -77,6 +75,29 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys):
     assert (folder / "data" / "cv.yml").is_file()
 
 
+def test_force_keeps_the_users_data_and_a_copy_of_every_file_it_replaces(tmp_path: Path, capsys):
+    folder = tmp_path / "site"
+    assert main(["new", str(folder)]) == 0
+    (folder / "data" / "cv.yml").write_text("person: {name: Ada}\n")
+    (folder / "README.md").write_text("my notes")
+    (folder / ".gitignore").write_text("secrets/\n")
+    (folder / ".gitignore.orig").write_text("an older backup")
+    capsys.readouterr()
+
+    assert main(["new", str(folder), "--force"]) == 0
+    assert capsys.readouterr().out.splitlines()[:4] == [
+        f"created 2 files in {folder}",
+        "replaced README.md (yours is now README.md.orig)",
+        "replaced .gitignore (yours is now .gitignore.orig.2)",
+        "kept your data/cv.yml (the starter's is not written over data/)",
+    ]
+    assert (folder / "data" / "cv.yml").read_text() == "person: {name: Ada}\n"
+    assert (folder / "README.md.orig").read_text() == "my notes"
+    assert (folder / ".gitignore.orig.2").read_text() == "secrets/\n"
+    assert (folder / ".gitignore.orig").read_text() == "an older backup"
+    assert ".cv-site-*/" in (folder / ".gitignore").read_text()
+
+
 def test_empty_folder_is_fine_and_a_file_is_refused(tmp_path: Path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["new", str(tmp_path / "empty")]) == 0
@@ -92,16 +113,6 @@ def test_scaffold_builds_in_process(tmp_path: Path):
     assert "cv.pdf" in result.files
     cv_page = result.files["cv/index.html"].decode()
     assert "Ada Lovelace" in cv_page and "href=\"/mysite/" in cv_page
-
-
-def _sitecheck(tool: str, site: Path) -> None:
-    script = SITECHECK / tool
-    if not script.exists():
-        pytest.skip(f"{script} is absent (the shared sitecheck tools are not on this machine)")
-    result = subprocess.run([str(script), str(site)], capture_output=True, text=True, timeout=300)
-    if result.returncode == 2:
-        pytest.skip(f"{tool} could not run: {result.stdout[-500:]}{result.stderr[-500:]}")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
 @pytest.fixture(scope="module")
@@ -150,12 +161,12 @@ def test_scaffold_from_wheel_builds(wheel_site: Path):
 
 @pytest.mark.slow
 def test_scaffold_site_passes_check_html(wheel_site: Path):
-    _sitecheck("check-html", wheel_site)
+    run_sitecheck("check-html", wheel_site)
 
 
 @pytest.mark.slow
 def test_scaffold_site_passes_check_links(wheel_site: Path):
-    _sitecheck("check-links", wheel_site)
+    run_sitecheck("check-links", wheel_site)
 
 
 def test_starter_pages_workflow_uses_requirements():

@@ -1,6 +1,7 @@
-"""The writer: fresh output via a temporary folder, updates file by file (changed files only, each
-atomically; a failure before the renames leaves the old output), unchanged files kept (same inode
-and mtime), stale files and empty folders removed, dotfiles kept, nothing outside the output folder."""
+"""The writers (write.py) and the output folder's rules (output.py): a build removes only what an
+earlier build recorded writing, keeps every file of the user's, replaces the site in one step
+(SwapWriter) or file by file (InPlaceWriter, serve), keeps unchanged files (same inode and mtime),
+and leaves nothing behind, beside the output or in it."""
 
 from __future__ import annotations
 
@@ -9,166 +10,225 @@ from pathlib import Path
 
 import pytest
 
-from cv_site.write import OutputWriter, UnsafePathError, WriteStats, write_site
+from cv_site import write as write_module
+from cv_site.errors import UserError
+from cv_site.output import MANIFEST, NEW_PREFIX, OLD_PREFIX, TEMP_FOLDER, check_place, claim, read_manifest, recover
+from cv_site.write import InPlaceWriter, SwapWriter, UnsafePathError, WriteStats
+
+WRITERS = ["swap", "in place"]
+
+
+def write(files: dict[str, bytes], out: Path, how: str = "swap", force: bool = False) -> WriteStats:
+    """What the Builder does: claim the folder, stream the files in, commit (abort on failure)."""
+    recorded = claim(out, force)
+    writer = SwapWriter(out, recorded) if how == "swap" else InPlaceWriter(out, recorded)
+    try:
+        for path, data in files.items():
+            writer.add(path, data)
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.commit()
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != MANIFEST
     }
 
 
-def test_first_write_creates_everything(tmp_path: Path) -> None:
+def beside(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir())
+
+
+@pytest.mark.parametrize("how", WRITERS)
+def test_first_write_creates_everything_and_records_it(tmp_path: Path, how: str) -> None:
     out = tmp_path / "_site"
-    stats = write_site({"index.html": b"<p>hi</p>", "a/b/c.txt": b"c"}, out)
+    stats = write({"index.html": b"<p>hi</p>", "a/b/c.txt": b"c"}, out, how)
     assert stats == WriteStats(written=2, unchanged=0, removed=0)
     assert snapshot(out) == {"index.html": b"<p>hi</p>", "a/b/c.txt": b"c"}
+    assert read_manifest(out) == {"index.html", "a/b/c.txt"}
     assert oct(out.stat().st_mode & 0o777) == oct(0o755)
-    assert [p.name for p in tmp_path.iterdir()] == ["_site"]  # no temporary folder left behind
+    assert beside(out) == ["_site"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "a", "index.html"]
 
 
-def test_unchanged_files_keep_inode_and_mtime(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", WRITERS)
+def test_unchanged_files_keep_inode_and_mtime_stale_ones_go(tmp_path: Path, how: str) -> None:
     out = tmp_path / "_site"
-    write_site({"same.html": b"same", "changed.html": b"old", "gone.html": b"x", "d/gone.txt": b"y"}, out)
+    write({"same.html": b"same", "changed.html": b"old", "gone.html": b"x", "d/gone.txt": b"y"}, out, how)
     past = 1_000_000_000
     os.utime(out / "same.html", (past, past))
     before = (out / "same.html").stat()
 
-    stats = write_site({"same.html": b"same", "changed.html": b"new", "added.html": b"+"}, out)
+    stats = write({"same.html": b"same", "changed.html": b"new", "added.html": b"+"}, out, how)
 
     assert stats == WriteStats(written=2, unchanged=1, removed=2)
+    assert stats.changed == ("added.html", "changed.html", "d/gone.txt", "gone.html")
     after = (out / "same.html").stat()
     assert (after.st_ino, after.st_mtime) == (before.st_ino, past)
     assert snapshot(out) == {"same.html": b"same", "changed.html": b"new", "added.html": b"+"}
     assert not (out / "d").exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["_site"]
+    assert beside(out) == ["_site"]
+    assert not (out / TEMP_FOLDER).exists()
 
 
-def test_same_input_twice_rewrites_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", WRITERS)
+def test_same_input_twice_rewrites_nothing(tmp_path: Path, how: str) -> None:
     files = {f"p{i}/index.html": f"page {i}".encode() for i in range(20)}
     out = tmp_path / "_site"
-    write_site(files, out)
-    assert write_site(files, out) == WriteStats(written=0, unchanged=20, removed=0)
+    write(files, out, how)
+    assert write(files, out, how) == WriteStats(written=0, unchanged=20, removed=0)
 
 
-def test_dotfiles_of_the_old_output_are_kept(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", WRITERS)
+def test_the_users_files_survive_every_build(tmp_path: Path, how: str) -> None:
     out = tmp_path / "_site"
-    write_site({"index.html": b"1"}, out)
+    write({"index.html": b"1", "publications/a/index.html": b"a", "publications/b/index.html": b"b"}, out, how)
     (out / ".git").mkdir()
     (out / ".git" / "HEAD").write_text("ref")
-    (out / ".htaccess").write_text("x")
-    stats = write_site({"index.html": b"2", ".nojekyll": b""}, out)
-    assert stats.removed == 0
-    assert (out / ".git" / "HEAD").read_text() == "ref"
-    assert (out / ".htaccess").read_text() == "x"
-    assert (out / ".nojekyll").exists()
+    (out / "CNAME").write_text("ada.example.org")
+    (out / "publications" / "a" / "slides.pdf").write_bytes(b"%PDF mine")  # beside a page that goes
+    (out / "mine" / "deep").mkdir(parents=True)
+    (out / "mine" / "deep" / "notes.txt").write_text("n")
+    (out / "empty").mkdir()
+    os.symlink("index.html", out / "link.html")
+
+    stats = write({"index.html": b"2", ".nojekyll": b""}, out, how)
+
+    assert stats.removed == 2
+    assert snapshot(out) == {
+        "index.html": b"2", ".nojekyll": b"", ".git/HEAD": b"ref", "CNAME": b"ada.example.org",
+        "publications/a/slides.pdf": b"%PDF mine", "mine/deep/notes.txt": b"n", "link.html": b"2",
+    }
+    assert (out / "empty").is_dir()
+    assert os.readlink(out / "link.html") == "index.html"
+    assert not (out / "publications" / "b").exists()
+    assert read_manifest(out) == {"index.html", ".nojekyll"}
 
 
-@pytest.mark.parametrize("bad", ["../evil.html", "/etc/passwd", "a/../../b", "a//b", "", "a\\b", "./x"])
-def test_paths_outside_the_output_are_refused(tmp_path: Path, bad: str) -> None:
+def test_a_folder_of_the_users_that_is_not_empty_is_refused_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(UserError) as raised:
+        claim(out)
+    assert "no cv-site build wrote it" in str(raised.value.problems[0])
+    assert claim(tmp_path / "new") == frozenset()  # a folder that is not there yet
+    (tmp_path / "empty").mkdir()
+    assert claim(tmp_path / "empty") == frozenset()
+
+    stats = write({"index.html": b"i", "notes.txt": b"replaced"}, out, force=True)
+    assert stats.written == 2
+    write({"index.html": b"i"}, out)  # notes.txt is recorded now: cv-site wrote it
+    assert snapshot(out) == {"index.html": b"i"}
+
+
+def test_forced_build_keeps_every_unrecorded_file(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    (out / "sub").mkdir(parents=True)
+    (out / "sub" / "keep.txt").write_text("k")
+    write({"index.html": b"i"}, out, force=True)
+    write({"other.html": b"o"}, out)
+    assert snapshot(out) == {"other.html": b"o", "sub/keep.txt": b"k"}
+
+
+def test_a_damaged_record_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "_site"
-    write_site({"index.html": b"good"}, out)
+    write({"index.html": b"i"}, out)
+    (out / MANIFEST).write_text('{"files": "everything"}')
+    with pytest.raises(UserError, match="is damaged"):
+        claim(out)
+
+
+@pytest.mark.parametrize("how", WRITERS)
+@pytest.mark.parametrize("bad", ["../evil.html", "/etc/passwd", "a/../../b", "a//b", "", "a\\b", "./x",
+                                 MANIFEST, f"{TEMP_FOLDER}/x"])
+def test_paths_outside_the_output_are_refused(tmp_path: Path, how: str, bad: str) -> None:
+    out = tmp_path / "_site"
+    write({"index.html": b"good"}, out, how)
     with pytest.raises(UnsafePathError):
-        write_site({"index.html": b"bad", bad: b"x"}, out)
+        write({"index.html": b"bad", bad: b"x"}, out, how)
     assert snapshot(out) == {"index.html": b"good"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+    assert beside(out) == ["_site"]
+    assert not (out / TEMP_FOLDER).exists()
 
 
-def test_a_failure_while_writing_leaves_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("how", WRITERS)
+def test_a_failure_while_writing_leaves_the_old_site(tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "_site"
-    write_site({"index.html": b"good", "other.html": b"o"}, out)
+    write({"index.html": b"good", "other.html": b"o"}, out, how)
     (out / ".keep").write_text("k")
-
-    real_open = open
     calls = {"n": 0}
+    real_write_new = write_module._write_new
 
-    def failing_open(path, mode="r", *args, **kwargs):
-        if "w" in mode:
-            calls["n"] += 1
-            if calls["n"] == 2:
-                raise OSError("disk full")
-        return real_open(path, mode, *args, **kwargs)
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        return real_write_new(*args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", failing_open)
+    monkeypatch.setattr(write_module, "_write_new", failing)
     with pytest.raises(OSError, match="disk full"):
-        write_site({"index.html": b"new", "a.html": b"a", "b.html": b"b"}, out)
+        write({"index.html": b"new", "a/b.html": b"a", "b.html": b"b"}, out, how)
     monkeypatch.undo()
     assert snapshot(out) == {"index.html": b"good", "other.html": b"o", ".keep": b"k"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+    assert beside(out) == ["_site"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, ".keep", "index.html", "other.html"]
 
 
-def test_a_failure_in_a_new_folder_removes_the_folders_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "_site"
-    write_site({"index.html": b"good"}, out)
-    real_open = open
-
-    def failing_open(path, mode="r", *args, **kwargs):
-        if "w" in mode and "deep" in str(path):
-            raise OSError("disk full")
-        return real_open(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.open", failing_open)
-    with pytest.raises(OSError, match="disk full"):
-        write_site({"index.html": b"new", "a/b/deep.html": b"x"}, out)
-    monkeypatch.undo()
-    assert snapshot(out) == {"index.html": b"good"}
-    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
-
-
-def test_an_update_creates_no_folder_when_only_files_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """5,000 papers = 5,000 folders: a rebuild must not make or remove them again."""
+def test_in_place_update_creates_no_folder_when_only_files_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """serve at 5,000 papers = 5,000 folders: a rebuild must not make or remove them again."""
     out = tmp_path / "_site"
     files = {f"publications/p{i}/index.html": f"paper {i}".encode() for i in range(50)}
-    write_site(files, out)
+    write(files, out, "in place")
     inodes = {p.name: p.stat().st_ino for p in (out / "publications").iterdir()}
     made: list[str] = []
-    real_mkdir = os.mkdir
-    monkeypatch.setattr(os, "mkdir", lambda path, *a, **k: (made.append(path), real_mkdir(path, *a, **k)))
-    stats = write_site({**files, "publications/p7/index.html": b"edited"}, out)
+    real_makedirs = os.makedirs
+    monkeypatch.setattr(os, "makedirs", lambda path, *a, **k: (made.append(str(path)), real_makedirs(path, *a, **k)))
+    stats = write({**files, "publications/p7/index.html": b"edited"}, out, "in place")
     assert (stats.written, stats.unchanged, stats.removed) == (1, 49, 0)
     assert stats.changed == ("publications/p7/index.html",)
-    assert made == []
+    assert [m for m in made if "publications/p" in m and TEMP_FOLDER not in m] == [f"{out}/publications/p7"]
     assert {p.name: p.stat().st_ino for p in (out / "publications").iterdir()} == inodes
     assert (out / "publications/p7/index.html").read_bytes() == b"edited"
-    assert not list(out.rglob("*.cv-site-tmp"))
 
 
-def test_stale_files_and_their_empty_folders_go(tmp_path: Path) -> None:
-    out = tmp_path / "_site"
-    write_site({"index.html": b"i", "publications/a/index.html": b"a", "publications/a/a.bib": b"@",
-                "publications/b/index.html": b"b"}, out)
-    stats = write_site({"index.html": b"i", "publications/b/index.html": b"b"}, out)
-    assert stats.removed == 2
-    assert not (out / "publications" / "a").exists()
-    assert snapshot(out) == {"index.html": b"i", "publications/b/index.html": b"b"}
-
-
-def test_previous_output_known_in_memory_skips_the_disk(tmp_path: Path) -> None:
+def test_in_place_previous_output_known_in_memory_skips_the_disk(tmp_path: Path) -> None:
     """Serve mode passes what it wrote last time: same bytes object = on disk already."""
     out = tmp_path / "_site"
     files = {"index.html": b"i", "gone.html": b"g", "keep.html": b"k"}
-    write_site(files, out)
+    write_module.write_site(files, out)
     new = {"index.html": files["index.html"], "keep.html": b"K"}
-    stats = write_site(new, out, previous=files)
+    stats = write_module.write_site(new, out, read_manifest(out), previous=files)
     assert (stats.written, stats.unchanged, stats.removed) == (1, 1, 1)
     assert snapshot(out) == {"index.html": b"i", "keep.html": b"K"}
 
 
-def test_output_that_is_a_file_is_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", WRITERS)
+def test_a_file_becomes_a_folder_and_back(tmp_path: Path, how: str) -> None:
+    out = tmp_path / "_site"
+    write({"a": b"file"}, out, how)
+    write({"a/index.html": b"in a folder"}, out, how)
+    assert snapshot(out) == {"a/index.html": b"in a folder"}
+    write({"a": b"file again"}, out, how)
+    assert snapshot(out) == {"a": b"file again"}
+
+
+def test_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     out.write_text("not a folder")
-    with pytest.raises(NotADirectoryError):
-        write_site({"index.html": b"x"}, out)
+    with pytest.raises(UserError, match="this is not a folder"):
+        claim(out)
     assert out.read_text() == "not a folder"
 
 
-def test_a_stream_of_pieces_is_written_whole_and_compared_as_it_goes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", WRITERS)
+def test_a_stream_of_pieces_is_written_whole_and_compared_as_it_goes(tmp_path: Path, how: str) -> None:
     out = tmp_path / "_site"
-    writer = OutputWriter(out)
-    writer.add("big.html", iter([b"<p>", b"a" * 10_000, b"</p>"]))
-    writer.commit()
+    write({"big.html": iter([b"<p>", b"a" * 10_000, b"</p>"])}, out, how)
     assert (out / "big.html").read_bytes() == b"<p>" + b"a" * 10_000 + b"</p>"
     inode = (out / "big.html").stat().st_ino
 
@@ -177,26 +237,97 @@ def test_a_stream_of_pieces_is_written_whole_and_compared_as_it_goes(tmp_path: P
                             ([b"<p>", b"a" * 10_000], True),  # shorter
                             ([b"<p>", b"b" * 10_000, b"</p>"], True)]:  # different
         before = (out / "big.html").read_bytes()
-        writer = OutputWriter(out)
-        writer.add("big.html", iter(pieces))
-        stats = writer.commit()
+        stats = write({"big.html": iter(pieces)}, out, how)
         assert stats.written == int(changed)
         assert (out / "big.html").read_bytes() == (b"".join(pieces) if changed else before)
         if not changed:
             assert (out / "big.html").stat().st_ino == inode
-        assert not list(out.rglob("*.cv-site-tmp"))
+        inode = (out / "big.html").stat().st_ino
+        assert beside(out) == ["_site"] and not (out / TEMP_FOLDER).exists()
 
 
-def test_a_stream_that_fails_midway_leaves_the_old_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", WRITERS)
+def test_a_stream_that_fails_midway_leaves_the_old_file(tmp_path: Path, how: str) -> None:
     out = tmp_path / "_site"
-    write_site({"big.html": b"old", "new/other.html": b"o"}, out)
+    write({"big.html": b"old", "new/other.html": b"o"}, out, how)
 
     def pieces():
         yield b"new start"
         raise RuntimeError("template error")
 
-    writer = OutputWriter(out)
     with pytest.raises(RuntimeError):
-        writer.add("big.html", pieces())
-    writer.abort()
+        write({"big.html": pieces()}, out, how)
     assert snapshot(out) == {"big.html": b"old", "new/other.html": b"o"}
+    assert beside(out) == ["_site"] and not (out / TEMP_FOLDER).exists()
+
+
+def test_swap_without_an_exchange_call_takes_two_renames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(write_module, "exchange", lambda a, b: False)
+    out = tmp_path / "_site"
+    write({"index.html": b"1"}, out)
+    (out / "mine.txt").write_text("m")
+    assert write({"index.html": b"2"}, out).written == 1
+    assert snapshot(out) == {"index.html": b"2", "mine.txt": b"m"}
+    assert beside(out) == ["_site"]
+
+
+def test_the_exchange_call_swaps_two_folders(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x").write_text("a")
+    (tmp_path / "b").mkdir()
+    if not write_module.exchange(str(tmp_path / "a"), str(tmp_path / "b")):
+        pytest.skip("this system or file system has no call that exchanges two folders")
+    assert (tmp_path / "b" / "x").read_text() == "a"
+    assert list((tmp_path / "a").iterdir()) == []
+
+
+def test_recover_puts_the_old_site_back_when_killed_between_two_renames(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write({"index.html": b"old"}, out)
+    aside = tmp_path / f"{OLD_PREFIX}_site-0123abcd"
+    out.rename(aside)
+    (tmp_path / f"{NEW_PREFIX}_site-89abcdef").mkdir()  # the new site, never renamed into place
+    (tmp_path / f"{NEW_PREFIX}_site-x-89abcdef").mkdir()  # another output's: not ours to touch
+    (tmp_path / f"{OLD_PREFIX}_site-x-0123abcd").mkdir()
+    recover(out)
+    assert snapshot(out) == {"index.html": b"old"}
+    assert beside(out) == sorted([f"{NEW_PREFIX}_site-x-89abcdef", f"{OLD_PREFIX}_site-x-0123abcd", "_site"])
+
+
+def test_leftovers_of_a_killed_build_go_with_the_next_build(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write({"index.html": b"old"}, out)
+    (tmp_path / f"{NEW_PREFIX}_site-89abcdef" / "publications").mkdir(parents=True)
+    (tmp_path / f"{OLD_PREFIX}_site-0123abcd").mkdir()
+    (out / TEMP_FOLDER).mkdir()
+    (out / TEMP_FOLDER / "123-0").write_text("half")
+    write({"index.html": b"new"}, out)
+    assert beside(out) == ["_site"]
+    assert snapshot(out) == {"index.html": b"new"}
+
+
+@pytest.mark.parametrize("output, message", [
+    (".", "this folder is the site's own folder"),
+    ("..", "this folder holds the site's own folder"),
+    ("data", "this folder is the site's data/ folder"),
+    ("static/x", "this folder is inside the site's static/ folder"),
+    ("templates/a/b", "this folder is inside the site's templates/ folder"),
+])
+def test_an_output_that_overlaps_the_sources_is_refused(tmp_path: Path, output: str, message: str) -> None:
+    site = tmp_path / "site"
+    (site / "data").mkdir(parents=True)
+    with pytest.raises(UserError, match=message):
+        check_place(site / output, site)
+    check_place(site / "_site", site)
+    check_place(tmp_path / "elsewhere", site)
+
+
+def test_an_output_that_holds_a_source_folder_through_a_link_is_refused(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (tmp_path / "shared" / "data").mkdir(parents=True)
+    site.mkdir()
+    os.symlink(tmp_path / "shared" / "data", site / "data")
+    with pytest.raises(UserError, match="this folder holds the site's data/ folder"):
+        check_place(tmp_path / "shared", site)
+    with pytest.raises(UserError, match="this folder is the site's data/ folder"):
+        check_place(tmp_path / "shared" / "data", site)
