@@ -6,6 +6,9 @@ at `data/cv.yml:14:5`.
 
 Plain scalars are kept as text when YAML would read them as floats or timestamps: `2020.10` is a
 date in a CV, not the number 2020.1.
+
+No file can exhaust the machine: nesting deeper than MAX_DEPTH, and aliases that repeat more than
+MAX_REPEATED values in all, are a located problem (see yamllimits).
 """
 
 from __future__ import annotations
@@ -18,9 +21,20 @@ import yaml
 
 from cv_site.errors import Problem
 from cv_site.records import Issue, Loc, Record, format_loc
+from cv_site.yamllimits import (
+    FAST_LOADER,
+    MAX_DEPTH,
+    MAX_REPEATED,
+    CarefulLoader,
+    Refused,
+    locate,
+    too_deep,
+    too_many_repeats,
+)
 
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _TEXT = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 @dataclass
@@ -54,30 +68,29 @@ def parse_loc(key: str) -> Loc:
     return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", key))
 
 
-class _Builder(yaml.SafeLoader):
-    """Builds values from nodes, recording positions; floats and timestamps stay text."""
-
-
-# libyaml's parser (shipped in PyYAML's wheels) is ~20x faster than the Python one and gives the
-# same nodes and marks; the Python one's messages are clearer, so a file with an error is re-read by it.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", _Builder)
+# --- parsing --------------------------------------------------------------------------------------
 
 
 def _compose(text: str) -> yaml.Node | None:
+    """The document's nodes. libyaml (in PyYAML's wheels) composes them ~20x faster than PyYAML's
+    Python parser, with the same marks; a file it cannot read is read again by the Python one,
+    whose messages are clearer (with the limits: see yamllimits)."""
     try:
-        return yaml.compose(text, Loader=_FAST_LOADER)
+        return yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError:
-        return yaml.compose(text, Loader=_Builder)
+        return yaml.compose(text, Loader=CarefulLoader)
 
 
 def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse YAML text. A syntax error is returned as a Problem, never raised."""
+    """Parse YAML text. A syntax error, or a file over a limit, is returned as a Problem, never raised."""
     try:
         node = _compose(text)
         document = YamlDocument(file, None)
         problems: list[Problem] = []
         if node is not None:  # an unknown tag (`!foo`) raises here
-            document.data = _build(node, (), document, _Builder(""), problems)
+            document.data = _Builder(document, problems).build(node, ())
+    except Refused as refusal:
+        return None, [locate(refusal, text).problem(file)]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = error.problem or "YAML syntax error"
@@ -98,54 +111,108 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]
     return document, problems
 
 
-def _build(node: yaml.Node, loc: Loc, doc: YamlDocument, constructor: yaml.SafeLoader,
-           problems: list[Problem]) -> Any:
-    doc.value_positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        constructor.flatten_mapping(node)
-        result: dict[Any, Any] = {}
+class _Builder:
+    """Builds values from composed nodes, recording positions and collecting problems; floats and
+    timestamps stay text. Refuses nesting past MAX_DEPTH and aliases past MAX_REPEATED."""
+
+    def __init__(self, doc: YamlDocument, problems: list[Problem]):
+        self.doc = doc
+        self.problems = problems
+        self.constructor = yaml.SafeLoader("")
+        self.built: set[int] = set()  # ids of the nodes built so far
+        self.repeated = 0  # nodes built again: what aliases repeat
+
+    def build(self, node: yaml.Node, loc: Loc, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise too_deep(loc, node.start_mark)
+        if id(node) in self.built:
+            self.repeated += 1
+            if self.repeated > MAX_REPEATED:
+                raise too_many_repeats(loc, None)
+        else:
+            self.built.add(id(node))
+        self.doc.value_positions[loc] = _position(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, loc + (index,), depth + 1) for index, item in enumerate(node.value)]
+        if node.tag in _KEEP_AS_TEXT:
+            return node.value
+        return self._construct(node, loc)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            reported = len(problems)
-            key = _construct(key_node, loc, doc, constructor, problems)
-            if len(problems) > reported:
+            if key_node.tag == _MERGE:
+                self._merge(value_node, loc, depth, result)
+        self.doc.value_positions[loc] = _position(node)  # the merged mappings were built at `loc` too
+        given: dict[str, int] = {}  # key -> line, for the keys written in this mapping
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
                 continue
-            if not isinstance(key, (str, int)):
-                problems.append(doc.problem(loc, "a key must be a plain word", value=key))
+            key = self._key(key_node, loc)
+            if key is None:
                 continue
-            if isinstance(key, int):
-                key = str(key)
             child = loc + (key,)
-            if key in result:
-                first = doc.key_positions[child][0]
-                problems.append(Problem(doc.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                        format_loc(child), f"duplicate key (first given on line {first})",
-                                        hint="remove one of the two"))
+            if key in given:
+                self.problems.append(Problem(self.doc.file, *_position(key_node), format_loc(child),
+                                             f"duplicate key (first given on line {given[key]})",
+                                             hint="remove one of the two"))
                 continue
-            doc.key_positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _build(value_node, child, doc, constructor, problems)
+            self.doc.key_positions[child] = _position(key_node)
+            given[key] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, child, depth + 1)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, loc + (index,), doc, constructor, problems) for index, item in enumerate(node.value)]
-    if node.tag in _KEEP_AS_TEXT:
-        return node.value
-    return _construct(node, loc, doc, constructor, problems)
+
+    def _merge(self, value_node: yaml.Node, loc: Loc, depth: int, result: dict[str, Any]) -> None:
+        """YAML's merge key: `<<: *defaults` or `<<: [*a, *b]` adds the mappings' keys, an earlier
+        mapping's over a later one's, in PyYAML's order; the keys written beside `<<` override
+        them all."""
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        mappings = []
+        for source in sources:
+            if isinstance(source, yaml.MappingNode):
+                mappings.append(source)
+            else:
+                self.problems.append(Problem(
+                    self.doc.file, *_position(source), format_loc(loc),
+                    "`<<:` merges a mapping (`<<: *name`), or a list of them, into this one",
+                    source.value if isinstance(source, yaml.ScalarNode) else None))
+        built = [self.build(source, loc, depth + 1) for source in reversed(mappings)]  # the first's positions last
+        for mapping in reversed(built):
+            for key, value in mapping.items():
+                result.setdefault(key, value)
+
+    def _key(self, node: yaml.Node, loc: Loc) -> str | None:
+        """A mapping's key as text, or None (with a problem) when it is not a plain word."""
+        reported = len(self.problems)
+        key = self._construct(node, loc)
+        if len(self.problems) > reported:
+            return None
+        if not isinstance(key, (str, int)):
+            self.problems.append(self.doc.problem(loc, "a key must be a plain word", value=key))
+            return None
+        return str(key) if isinstance(key, int) else key
+
+    def _construct(self, node: yaml.Node, loc: Loc) -> Any:
+        """The value of a node. Text, most of a CV, is the node's own value: what PyYAML's
+        constructor returns too, after a few dispatches per scalar. A value its explicit tag cannot
+        read (`!!int x`, `!!bool maybe`) is a problem at the node, not an exception."""
+        if node.tag == _TEXT and isinstance(node, yaml.ScalarNode):
+            return node.value
+        try:
+            return self.constructor.construct_object(node)
+        except (ArithmeticError, LookupError, TypeError, ValueError):
+            tag = node.tag.rpartition(":")[2]
+            self.problems.append(Problem(
+                self.doc.file, *_position(node), format_loc(loc),
+                f"YAML cannot read this as !!{tag}", node.value if isinstance(node.value, str) else None,
+                hint=f"remove the !!{tag} tag, or write a value of that type"))
+            return None
 
 
-def _construct(node: yaml.Node, loc: Loc, doc: YamlDocument, constructor: yaml.SafeLoader,
-               problems: list[Problem]) -> Any:
-    """The value of a node. Text, most of a CV, is the node's own value: what PyYAML's constructor
-    returns too, after a few dispatches per scalar. A value its explicit tag cannot read (`!!int
-    x`, `!!bool maybe`) is a problem at the node, not an exception."""
-    if node.tag == _TEXT and isinstance(node, yaml.ScalarNode):
-        return node.value
-    try:
-        return constructor.construct_object(node)
-    except (ArithmeticError, LookupError, TypeError, ValueError):
-        tag = node.tag.rpartition(":")[2]
-        problems.append(Problem(doc.file, node.start_mark.line + 1, node.start_mark.column + 1, format_loc(loc),
-                                f"YAML cannot read this as !!{tag}", node.value if isinstance(node.value, str) else None,
-                                hint=f"remove the !!{tag} tag, or write a value of that type"))
-        return None
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 # --- records' issues -> Problems ------------------------------------------------------------------

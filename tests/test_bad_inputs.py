@@ -9,9 +9,14 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 import pytest
 
+from cv_site.build import BuildOptions, Builder
 from cv_site.cli import main
+from cv_site.errors import UserError
+from cv_site.template_errors import is_site_template, template_errors
+from cv_site.theme import THEME_DIR, THEME_TEMPLATES
 
 GOOD_CV = """\
 person:
@@ -44,12 +49,32 @@ DATE_HINT = (
 )
 
 
+def alias_bomb(indent: str) -> str:
+    """The "billion laughs": nine levels of nine aliases, 9**9 = 387 million values if expanded."""
+    lines = [indent + "- &a [" + ", ".join(["lol"] * 9) + "]"]
+    for alias, anchor in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{indent}- &{anchor} [" + ", ".join([f"*{alias}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def deep_block_mapping(levels: int) -> str:
+    return "".join(" " * level + "a:\n" for level in range(1, levels + 1)) + " " * (levels + 1) + "end\n"
+
+
+ALIAS_HINT = (
+    "\n    hint: an alias (*name) repeats all that its anchor (&name) holds, and aliases inside an anchor "
+    "multiply: write the values out, or repeat less"
+)
+DEEP_HINT = "\n    hint: a CV needs a handful of levels: look for brackets that are never closed, or nest less"
+
+
 @dataclass
 class Case:
     name: str
     files: dict[str, str | bytes]  # path under the site -> content; replaces the good file
     expected: str  # the exact report on stderr (without the closing count line)
     status: int = 1
+    command: tuple[str, ...] = ("check",)
 
 
 CASES = [
@@ -239,6 +264,119 @@ CASES = [
         {"data/news.yml": "news:\n  - date: 2024.2\n"},
         "data/news.yml:2:5: news[0].text: required, but missing\n    hint: add `text:` here",
     ),
+    Case(
+        "alias bomb in news.yml",
+        {"data/news.yml": "news:\n" + alias_bomb("  ")},
+        "data/news.yml:7:9: news[5][0]: aliases repeat more than 100,000 values in this file" + ALIAS_HINT,
+    ),
+    Case(
+        "alias bomb in cv.yml",
+        {"data/cv.yml": GOOD_CV.replace("  position: Analyst\n", "  aliases:\n" + alias_bomb("    "))},
+        "data/cv.yml:9:11: person.aliases[5][0]: aliases repeat more than 100,000 values in this file" + ALIAS_HINT,
+    ),
+    Case(
+        "alias bomb in site.yml",
+        {"data/site.yml": "pdf:\n  keywords:\n" + alias_bomb("    ")},
+        "data/site.yml:8:11: pdf.keywords[5][0]: aliases repeat more than 100,000 values in this file" + ALIAS_HINT,
+    ),
+    Case(
+        "alias bomb of merge keys",
+        {"data/cv.yml": GOOD_CV + "extra:\n  a: &a {" + ", ".join(f"k{i}: lol" for i in range(9)) + "}\n" + "".join(
+            f"  {anchor}: &{anchor} {{<<: [" + ", ".join([f"*{alias}"] * 9) + "], "
+            + ", ".join(f"{anchor}{i}: *{alias}" for i in range(9)) + "}\n"
+            for alias, anchor in zip("abcdefgh", "bcdefghi"))},
+        "data/cv.yml:17:96: extra.d.d5: aliases repeat more than 100,000 values in this file" + ALIAS_HINT,
+    ),
+    Case(
+        "nesting: a list 10,000 levels deep",
+        {"data/news.yml": "news: " + "[" * 10_000 + "]" * 10_000 + "\n"},
+        "data/news.yml:1:107: news: nested more than 100 levels deep" + DEEP_HINT,
+    ),
+    Case(
+        "nesting: a flow mapping 3,000 levels deep",
+        {"data/cv.yml": "person: " + "{a: " * 3_000 + "end" + "}" * 3_000 + "\n"},
+        "data/cv.yml:1:409: person: nested more than 100 levels deep" + DEEP_HINT,
+    ),
+    Case(
+        "nesting: a block mapping 1,500 levels deep",
+        {"data/news.yml": "news:\n" + deep_block_mapping(1_500)},
+        "data/news.yml:102:102: news: nested more than 100 levels deep" + DEEP_HINT,
+    ),
+    Case(
+        "nesting: a block list 10,000 levels deep",
+        {"data/news.yml": "news:\n" + "- " * 10_000 + "end\n"},
+        "data/news.yml:2:201: news: nested more than 100 levels deep" + DEEP_HINT,
+    ),
+    Case(
+        "nesting: deeper than 100 levels but within libyaml's 1,000",
+        {"data/site.yml": "pdf: {sections: " + "[" * 500 + "]" * 500 + "}\n"},
+        "data/site.yml:1:116: pdf: nested more than 100 levels deep" + DEEP_HINT,
+    ),
+]
+
+
+TEMPLATE_HINT = "\n    hint: fix the template (a site's own templates/ shadow the built-in theme's)"
+
+
+def page(body: str, template: str = "index.html.j2") -> str:
+    """A site's own template that extends the theme's, with `body` as its content from line 3."""
+    return f'{{% extends "theme/{template}" %}}\n{{% block content %}}\n{body}\n{{% endblock %}}\n'
+
+
+BUILD = ("build", "--no-pdf")
+TEMPLATE_CASES = [
+    Case(
+        "template: division by zero",
+        {"templates/index.html.j2": page("<p>{{ 1/0 }}</p>")},
+        "templates/index.html.j2:3: template error: ZeroDivisionError: division by zero" + TEMPLATE_HINT,
+        command=BUILD,
+    ),
+    Case(
+        "template: an undefined filter",
+        {"templates/index.html.j2": page("<p>{{ person.name | shout }}</p>")},
+        "templates/index.html.j2:3: template error: No filter named 'shout'." + TEMPLATE_HINT,
+        command=BUILD,
+    ),
+    Case(
+        "template: a call of an undefined macro",
+        {"templates/cv.html.j2": page("{{ timeline(sections) }}", "cv.html.j2")},
+        "templates/cv.html.j2:3: template error: 'timeline' is undefined" + TEMPLATE_HINT,
+        command=BUILD,
+    ),
+    Case(
+        "template: a missing include",
+        {"templates/index.html.j2": page('{% include "sidebar.html.j2" %}')},
+        "templates/index.html.j2:3: template error: template not found: 'sidebar.html.j2'\n"
+        "    hint: a template is looked up in the site's templates/ folder, then in the built-in theme",
+        command=BUILD,
+    ),
+    Case(
+        "template: a runtime error in a macro imported from the site's templates",
+        {"templates/mine.html.j2": "{% macro since(year) %}\n{{ year + ' onwards' }}\n{% endmacro %}\n",
+         "templates/index.html.j2": '{% import "mine.html.j2" as mine %}\n' + page("{{ mine.since(1843) }}")},
+        "templates/mine.html.j2:2: template error: TypeError: unsupported operand type(s) for +: 'int' and 'str'"
+        + TEMPLATE_HINT,
+        command=BUILD,
+    ),
+    Case(
+        "template: a syntax error",
+        {"templates/404.html.j2": "<p>\n{% if %}\n"},
+        "templates/404.html.j2:2: template error: Expected an expression, got 'end of statement block'" + TEMPLATE_HINT,
+        command=BUILD,
+    ),
+    Case(
+        "template: an error in a paper's page",
+        {"templates/paper.html.j2": page("{{ paper.year // 0 }}", "paper.html.j2")},
+        "templates/paper.html.j2:3: template error: ZeroDivisionError: integer division or modulo by zero"
+        + TEMPLATE_HINT,
+        command=BUILD,
+    ),
+    Case(
+        "template: a runtime error in the PDF's template",
+        {"templates/cv.typ.j2": "#let a = 1\n\n{{ 1/0 }}\n"},
+        "templates/cv.typ.j2:3: template error: ZeroDivisionError: division by zero" + TEMPLATE_HINT,
+        command=("build",),
+    ),
 ]
 
 
@@ -291,6 +429,84 @@ def test_build_writes_nothing_on_bad_data(case: Case, in_site: Path, capsys):
     write_site(in_site, case.files)
     assert main(["build", "--no-pdf"]) == 1
     assert not (in_site / "_site").exists()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("case", TEMPLATE_CASES, ids=[c.name for c in TEMPLATE_CASES])
+def test_a_template_error_is_reported_exactly(case: Case, in_site: Path, capsys):
+    write_site(in_site, case.files)
+    status = main(list(case.command))
+    captured = capsys.readouterr()
+    report, _, count_line = captured.err.rstrip("\n").rpartition("\n")
+    assert report == case.expected
+    assert count_line == "1 error found; nothing was written."
+    assert (status, captured.out) == (1, "")
+    assert "Traceback" not in captured.err
+    assert not (in_site / "_site").exists()
+
+
+@pytest.mark.parametrize("case", TEMPLATE_CASES, ids=[c.name for c in TEMPLATE_CASES])
+def test_a_template_error_leaves_the_last_good_site(case: Case, in_site: Path, capsys):
+    write_site(in_site, {})
+    assert main(list(case.command)) == 0
+    before = snapshot(in_site / "_site")
+    write_site(in_site, case.files)
+    # A process of its own, as a user runs it (this one keeps the PDF's templates of the first build)
+    result = subprocess.run([sys.executable, "-m", "cv_site", *case.command], cwd=in_site, capture_output=True,
+                            text=True)
+    assert (result.returncode, result.stderr) == (1, case.expected + "\n1 error found; nothing was written.\n")
+    assert snapshot(in_site / "_site") == before
+
+
+def test_a_template_error_in_a_parallel_build_is_reported_exactly(in_site: Path, capsys):
+    papers = "".join(GOOD_BIB.replace("lovelace1843notes", f"paper{number}") for number in range(120))
+    write_site(in_site, {"data/publications.bib": papers, "templates/paper.html.j2": TEMPLATE_CASES[0].files[
+        "templates/index.html.j2"].replace("index.html.j2", "paper.html.j2")})
+    assert main(["build", "--no-pdf", "--jobs", "2"]) == 1
+    assert capsys.readouterr().err == (
+        "templates/paper.html.j2:3: template error: ZeroDivisionError: division by zero" + TEMPLATE_HINT
+        + "\n1 error found; nothing was written.\n")
+    assert not (in_site / "_site").exists()
+
+
+@pytest.mark.parametrize("case", [TEMPLATE_CASES[0], TEMPLATE_CASES[-1]], ids=["site", "pdf"])
+def test_serve_s_builder_raises_a_template_error_as_a_user_error(case: Case, in_site: Path):
+    """What `cv-site serve` shows over the page; once the template is fixed, the next build works."""
+    write_site(in_site, case.files)
+    builder = Builder(BuildOptions(in_site, in_site / "_site", pdf="--no-pdf" not in case.command))
+    with pytest.raises(UserError) as raised:
+        builder.build()
+    assert raised.value.report() == case.expected + "\n1 error found; nothing was written."
+    for template in case.files:
+        (in_site / template).unlink()
+    builder.build()
+    assert (in_site / "_site" / "index.html").exists()
+
+
+def test_an_error_in_a_theme_template_called_from_the_site_s_own_names_both(in_site: Path, capsys):
+    write_site(in_site, {"templates/index.html.j2": page("{{ m.links(1843) }}")})
+    assert main(["build", "--no-pdf"]) == 1
+    report = capsys.readouterr().err
+    assert report.startswith("templates/index.html.j2:3: template error: TypeError: 'int' object is not iterable\n"
+                             "    hint: raised in theme/macros.html.j2:")
+
+
+def test_an_exception_in_the_theme_alone_is_a_bug_and_keeps_its_traceback(tmp_path: Path):
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "page.html.j2").write_text("<p>\n{{ 1/0 }}\n")
+    (theme / "undefined.html.j2").write_text("<p>\n{{ nothing }}\n")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(theme), undefined=jinja2.StrictUndefined)
+    with pytest.raises(ZeroDivisionError):
+        with template_errors(tmp_path / "site"):
+            env.get_template("page.html.j2").render()
+    with pytest.raises(UserError):  # Jinja's own errors are the user's, wherever they are raised, as before
+        with template_errors(tmp_path / "site"):
+            env.get_template("undefined.html.j2").render()
+    assert not is_site_template(str(THEME_TEMPLATES / "index.html.j2"), THEME_DIR)  # the example site is the theme
 
 
 def test_every_problem_is_reported_at_once(in_site: Path, capsys):
