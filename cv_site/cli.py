@@ -116,9 +116,9 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _base_url(text: str) -> str:
-    from cv_site.links import is_safe_url
+    from cv_site.links import is_safe_url, readable_url
 
-    if not is_safe_url(text) or text.startswith("mailto:"):
+    if not is_safe_url(text) or readable_url(text).lower().startswith("mailto:"):
         raise argparse.ArgumentTypeError(f"expected a URL such as https://name.github.io/repo/ or a path such as /repo/, not {text!r}")
     return text
 

@@ -1,5 +1,9 @@
 """The catalogue of broken inputs: each case is a small site with one thing wrong and the exact
-report `cv-site check` / `cv-site build` must print. Exit status 1, nothing written."""
+report `cv-site check` / `cv-site build` must print. Exit status 1, nothing written.
+
+Two neighbours hold the rest of the catalogue, each message with its exact text too: the output
+folders a build refuses (`--output`) in test_output_folder.py, and the requests `cv-site serve`
+refuses in test_serve_security.py."""
 
 from __future__ import annotations
 
