@@ -8,9 +8,10 @@ there, and what an interrupted build left behind.
   or that holds the site's own folder, is refused before anything is written.
 - A folder that is not empty and has no record of an earlier build is refused, unless the user
   says `--force` (files are then added and replaced; still nothing unrecorded is removed).
-- Work folders beside the output (`.cv-site-new-NAME-*`, `.cv-site-old-NAME-*`) are a build in
-  progress or the leftovers of one that was killed; `claim` finishes or undoes them (see write.py
-  for how they come about).
+- Beside the output, `.cv-site-work/` holds the folder the next build is made in (see
+  write.SwapWriter): one per output, kept from build to build because reusing it is much faster
+  than making and deleting a site's folders every time. `claim` tidies what a killed build left
+  there.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from typing import Iterable, Iterator
 from cv_site.errors import Problem, UserError, display_path
 
 MANIFEST = ".cv-site-manifest"
-NEW_PREFIX = ".cv-site-new-"  # + NAME-random: a site being built beside the output NAME
-OLD_PREFIX = ".cv-site-old-"  # + NAME-random: the previous site, while two renames swap them
+WORK_AREA = ".cv-site-work"  # beside the output: NAME-random, the folder a build of NAME is made in
+ASIDE_SUFFIX = ".aside"  # + to a work folder's name: the previous site, while two renames swap them
 TEMP_FOLDER = ".cv-site-tmp"  # inside the output: files serve writes before renaming them into place
 SOURCE_FOLDERS = ("data", "templates", "static")
 
@@ -78,18 +79,39 @@ def check_place(output: Path, source: Path) -> None:
 
 
 def recover(output: Path) -> None:
-    """Finish what a killed build left beside `output`: if it was killed between the two renames
-    of a swap (only where the system cannot exchange two folders in one step), the previous site
-    goes back into place; every other work folder is removed."""
-    parent, name = os.path.split(os.path.abspath(output))
-    old = _work_folders(parent, OLD_PREFIX, name)
-    if old and not os.path.lexists(output):
-        os.rename(old.pop(), output)
-    for folder in old + _work_folders(parent, NEW_PREFIX, name):
+    """Tidy what a killed build left: if it was killed between the two renames of a swap (only
+    where the system cannot exchange two folders in one step), the previous site goes back into
+    place; of the output's work folders the newest stays, as the folder the next build is made in
+    (see write.SwapWriter), and the others go; so does serve's temporary folder in the output."""
+    folders = _work_folders(output)
+    asides = [folder for folder in folders if folder.endswith(ASIDE_SUFFIX)]
+    if asides and not os.path.lexists(output):
+        os.rename(asides[-1], output)
+        folders.remove(asides[-1])
+    for folder in folders[:-1]:
         shutil.rmtree(folder, ignore_errors=True)
+    if folders and folders[-1].endswith(ASIDE_SUFFIX):
+        os.rename(folders[-1], folders[-1][:-len(ASIDE_SUFFIX)])
     temp = os.path.join(output, TEMP_FOLDER)
     if os.path.isdir(temp):
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def work_folder(output: str | Path) -> str:
+    """The folder to make the next site in: the last build's spare (the site before the last one,
+    sharing most files with the output through hard links), or a new empty folder."""
+    folders = _work_folders(output)
+    if folders:
+        return folders[-1]
+    area = _work_area(output)
+    name = os.path.basename(os.path.abspath(output))
+    while True:
+        folder = os.path.join(area, f"{name}-{secrets.token_hex(4)}")
+        try:
+            os.mkdir(folder, 0o755)
+            return folder
+        except FileExistsError:
+            continue
 
 
 def read_manifest(folder: str | Path) -> frozenset[str] | None:
@@ -143,30 +165,24 @@ def locked(output: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def make_work_folder(output: str | Path) -> str:
-    """A new, empty folder beside `output` to build the next site in."""
-    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
-    while True:
-        folder = work_folder_name(output, NEW_PREFIX)
-        try:
-            os.mkdir(folder, 0o755)
-            return folder
-        except FileExistsError:
-            continue
+def _work_area(output: str | Path) -> str:
+    """WORK_AREA beside `output`, made when missing, with a .gitignore that keeps it out of git."""
+    area = os.path.join(os.path.dirname(os.path.abspath(output)), WORK_AREA)
+    if not os.path.isdir(area):
+        os.makedirs(area, exist_ok=True)
+        with open(os.path.join(area, ".gitignore"), "w", encoding="utf-8") as handle:
+            handle.write("# cv-site makes each build here, then swaps it into place; safe to delete.\n*\n")
+    return area
 
 
-def work_folder_name(output: str | Path, prefix: str) -> str:
-    """A name beside `output` for a work folder: PREFIX + the output's name + "-" + 8 hex digits."""
-    parent, name = os.path.split(os.path.abspath(output))
-    return os.path.join(parent, f"{prefix}{name}-{secrets.token_hex(4)}")
-
-
-def _work_folders(parent: str, prefix: str, name: str) -> list[str]:
-    """The work folders of the output `name` in `parent` (PREFIX + name + "-" + 8 hex digits;
-    not those of an output whose name only begins like it), oldest first."""
-    pattern = re.compile(re.escape(prefix + name) + "-[0-9a-f]{8}")
+def _work_folders(output: str | Path) -> list[str]:
+    """The work folders of `output` (its name, "-", 8 hex digits, maybe ASIDE_SUFFIX; not those of
+    another output whose name only begins like it), oldest first."""
+    area = os.path.join(os.path.dirname(os.path.abspath(output)), WORK_AREA)
+    name = os.path.basename(os.path.abspath(output))
+    pattern = re.compile(re.escape(name) + "-[0-9a-f]{8}(" + re.escape(ASIDE_SUFFIX) + ")?")
     try:
-        found = [entry for entry in os.scandir(parent) if pattern.fullmatch(entry.name) and entry.is_dir()]
+        found = [entry for entry in os.scandir(area) if pattern.fullmatch(entry.name) and entry.is_dir()]
     except FileNotFoundError:
         return []
     return [entry.path for entry in sorted(found, key=lambda e: e.stat().st_mtime_ns)]

@@ -87,7 +87,7 @@ def test_a_folder_of_the_users_is_refused_and_with_force_nothing_of_theirs_goes(
     (mine / "later.txt").write_text("added after the build")
     assert main(["build", "--no-pdf", "--output", "public"]) == 0  # recorded now: no --force needed
     assert (mine / "later.txt").exists() and (mine / "CNAME").exists() and (mine / "talks" / "slides.pdf").exists()
-    assert sorted(p.name for p in site.iterdir()) == ["data", "notes.txt", "public", "static"]
+    assert sorted(p.name for p in site.iterdir()) == [".cv-site-work", "data", "notes.txt", "public", "static"]
 
 
 def test_the_default_output_keeps_the_users_files_and_the_site_folder(site: Path, capsys) -> None:
@@ -104,7 +104,7 @@ def test_the_default_output_keeps_the_users_files_and_the_site_folder(site: Path
     assert (out / ".git" / "HEAD").read_text() == "ref"
     assert (site / "notes.txt").read_text() == "the user's notes"
     assert (site.parent / "neighbour.txt").read_text() == "next door"
-    assert sorted(p.name for p in site.iterdir()) == ["_site", "data", "notes.txt", "static"]
+    assert sorted(p.name for p in site.iterdir()) == [".cv-site-work", "_site", "data", "notes.txt", "static"]
 
 
 def test_an_output_that_is_a_file_is_refused(site: Path, capsys) -> None:

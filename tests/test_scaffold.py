@@ -95,7 +95,7 @@ def test_force_keeps_the_users_data_and_a_copy_of_every_file_it_replaces(tmp_pat
     assert (folder / "README.md.orig").read_text() == "my notes"
     assert (folder / ".gitignore.orig.2").read_text() == "secrets/\n"
     assert (folder / ".gitignore.orig").read_text() == "an older backup"
-    assert ".cv-site-*/" in (folder / ".gitignore").read_text()
+    assert ".cv-site-work/" in (folder / ".gitignore").read_text()
 
 
 def test_empty_folder_is_fine_and_a_file_is_refused(tmp_path: Path, capsys):

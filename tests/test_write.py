@@ -12,7 +12,8 @@ import pytest
 
 from cv_site import write as write_module
 from cv_site.errors import UserError
-from cv_site.output import MANIFEST, NEW_PREFIX, OLD_PREFIX, TEMP_FOLDER, check_place, claim, read_manifest, recover
+from cv_site.output import (ASIDE_SUFFIX, MANIFEST, TEMP_FOLDER, WORK_AREA, check_place, claim, read_manifest,
+                            recover)
 from cv_site.write import InPlaceWriter, SwapWriter, UnsafePathError, WriteStats
 
 WRITERS = ["swap", "in place"]
@@ -39,8 +40,16 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def beside(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir())
+def leftovers(out: Path) -> list[str]:
+    """What is beside the output but the work area, and in the work area but its .gitignore and
+    one folder of the output's (the next build's, see SwapWriter): [] after every build."""
+    found = [p.name for p in out.parent.iterdir() if p.name not in (out.name, WORK_AREA)]
+    area = out.parent / WORK_AREA
+    if area.is_dir():
+        inside = sorted(p.name for p in area.iterdir() if p.name != ".gitignore")
+        spare = [name for name in inside if name.startswith(out.name + "-")][:1]
+        found += [f"{WORK_AREA}/{name}" for name in inside if name not in spare]
+    return sorted(found)
 
 
 @pytest.mark.parametrize("how", WRITERS)
@@ -51,7 +60,7 @@ def test_first_write_creates_everything_and_records_it(tmp_path: Path, how: str)
     assert snapshot(out) == {"index.html": b"<p>hi</p>", "a/b/c.txt": b"c"}
     assert read_manifest(out) == {"index.html", "a/b/c.txt"}
     assert oct(out.stat().st_mode & 0o777) == oct(0o755)
-    assert beside(out) == ["_site"]
+    assert leftovers(out) == []
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "a", "index.html"]
 
 
@@ -71,7 +80,7 @@ def test_unchanged_files_keep_inode_and_mtime_stale_ones_go(tmp_path: Path, how:
     assert (after.st_ino, after.st_mtime) == (before.st_ino, past)
     assert snapshot(out) == {"same.html": b"same", "changed.html": b"new", "added.html": b"+"}
     assert not (out / "d").exists()
-    assert beside(out) == ["_site"]
+    assert leftovers(out) == []
     assert not (out / TEMP_FOLDER).exists()
 
 
@@ -152,7 +161,7 @@ def test_paths_outside_the_output_are_refused(tmp_path: Path, how: str, bad: str
     with pytest.raises(UnsafePathError):
         write({"index.html": b"bad", bad: b"x"}, out, how)
     assert snapshot(out) == {"index.html": b"good"}
-    assert beside(out) == ["_site"]
+    assert leftovers(out) == []
     assert not (out / TEMP_FOLDER).exists()
 
 
@@ -175,7 +184,7 @@ def test_a_failure_while_writing_leaves_the_old_site(tmp_path: Path, how: str, m
         write({"index.html": b"new", "a/b.html": b"a", "b.html": b"b"}, out, how)
     monkeypatch.undo()
     assert snapshot(out) == {"index.html": b"good", "other.html": b"o", ".keep": b"k"}
-    assert beside(out) == ["_site"]
+    assert leftovers(out) == []
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, ".keep", "index.html", "other.html"]
 
 
@@ -243,7 +252,7 @@ def test_a_stream_of_pieces_is_written_whole_and_compared_as_it_goes(tmp_path: P
         if not changed:
             assert (out / "big.html").stat().st_ino == inode
         inode = (out / "big.html").stat().st_ino
-        assert beside(out) == ["_site"] and not (out / TEMP_FOLDER).exists()
+        assert leftovers(out) == [] and not (out / TEMP_FOLDER).exists()
 
 
 @pytest.mark.parametrize("how", WRITERS)
@@ -258,7 +267,7 @@ def test_a_stream_that_fails_midway_leaves_the_old_file(tmp_path: Path, how: str
     with pytest.raises(RuntimeError):
         write({"big.html": pieces()}, out, how)
     assert snapshot(out) == {"big.html": b"old", "new/other.html": b"o"}
-    assert beside(out) == ["_site"] and not (out / TEMP_FOLDER).exists()
+    assert leftovers(out) == [] and not (out / TEMP_FOLDER).exists()
 
 
 def test_swap_without_an_exchange_call_takes_two_renames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -268,7 +277,7 @@ def test_swap_without_an_exchange_call_takes_two_renames(tmp_path: Path, monkeyp
     (out / "mine.txt").write_text("m")
     assert write({"index.html": b"2"}, out).written == 1
     assert snapshot(out) == {"index.html": b"2", "mine.txt": b"m"}
-    assert beside(out) == ["_site"]
+    assert leftovers(out) == []
 
 
 def test_the_exchange_call_swaps_two_folders(tmp_path: Path) -> None:
@@ -284,26 +293,60 @@ def test_the_exchange_call_swaps_two_folders(tmp_path: Path) -> None:
 def test_recover_puts_the_old_site_back_when_killed_between_two_renames(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     write({"index.html": b"old"}, out)
-    aside = tmp_path / f"{OLD_PREFIX}_site-0123abcd"
-    out.rename(aside)
-    (tmp_path / f"{NEW_PREFIX}_site-89abcdef").mkdir()  # the new site, never renamed into place
-    (tmp_path / f"{NEW_PREFIX}_site-x-89abcdef").mkdir()  # another output's: not ours to touch
-    (tmp_path / f"{OLD_PREFIX}_site-x-0123abcd").mkdir()
+    area = tmp_path / WORK_AREA
+    area.mkdir(exist_ok=True)
+    out.rename(area / f"_site-0123abcd{ASIDE_SUFFIX}")  # the old site, put aside
+    (area / "_site-89abcdef").mkdir()  # the new site, never renamed into place
+    (area / "_site-x-89abcdef").mkdir()  # another output's: not ours to touch
     recover(out)
     assert snapshot(out) == {"index.html": b"old"}
-    assert beside(out) == sorted([f"{NEW_PREFIX}_site-x-89abcdef", f"{OLD_PREFIX}_site-x-0123abcd", "_site"])
+    assert sorted(p.name for p in area.iterdir()) == [".gitignore", "_site-89abcdef", "_site-x-89abcdef"]
 
 
-def test_leftovers_of_a_killed_build_go_with_the_next_build(tmp_path: Path) -> None:
+def test_killed_after_the_second_rename_the_old_site_is_the_next_work_folder(tmp_path: Path) -> None:
     out = tmp_path / "_site"
-    write({"index.html": b"old"}, out)
-    (tmp_path / f"{NEW_PREFIX}_site-89abcdef" / "publications").mkdir(parents=True)
-    (tmp_path / f"{OLD_PREFIX}_site-0123abcd").mkdir()
+    write({"index.html": b"new"}, out)
+    area = tmp_path / WORK_AREA
+    area.mkdir(exist_ok=True)
+    (area / f"_site-0123abcd{ASIDE_SUFFIX}").mkdir()
+    recover(out)
+    assert sorted(p.name for p in area.iterdir()) == [".gitignore", "_site-0123abcd"]
+    assert snapshot(out) == {"index.html": b"new"}
+
+
+def test_what_a_killed_build_left_goes_with_the_next_build(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write({"index.html": b"old", "a/b.html": b"b"}, out)
+    write({"index.html": b"old", "a/b.html": b"b"}, out)  # the work area now holds the spare
+    area = tmp_path / WORK_AREA
+    (spare,) = [p for p in area.iterdir() if p.name != ".gitignore"]
+    (spare / "half.html.cv-site-tmp").write_text("half")
+    (spare / "a" / "b.html").unlink()
+    (spare / "a" / "b.html").write_text("a killed build's file")  # a file of its own, not a link
+    (spare / "zombie").mkdir()
+    (spare / "zombie" / "page.html").write_text("z")
+    older = area / "_site-00000000"
+    older.mkdir()
+    os.utime(older, (1, 1))
     (out / TEMP_FOLDER).mkdir()
     (out / TEMP_FOLDER / "123-0").write_text("half")
-    write({"index.html": b"new"}, out)
-    assert beside(out) == ["_site"]
-    assert snapshot(out) == {"index.html": b"new"}
+
+    assert write({"index.html": b"new", "a/b.html": b"b"}, out).written == 1
+    assert snapshot(out) == {"index.html": b"new", "a/b.html": b"b"}
+    assert leftovers(out) == []
+    (spare,) = [p for p in area.iterdir() if p.name != ".gitignore"]
+    assert snapshot(spare) == {"index.html": b"old", "a/b.html": b"b"}  # the last site: the next build's start
+
+
+def test_the_work_folder_shares_unchanged_files_with_the_output(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    files = {f"p{i}/index.html": f"page {i}".encode() for i in range(5)}
+    for _ in range(3):
+        write(files, out)
+    (spare,) = [p for p in (tmp_path / WORK_AREA).iterdir() if p.name != ".gitignore"]
+    for path in files:
+        assert (spare / path).samefile(out / path)
+    assert (tmp_path / WORK_AREA / ".gitignore").read_text().endswith("*\n")
 
 
 @pytest.mark.parametrize("output, message", [
