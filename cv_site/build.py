@@ -143,6 +143,8 @@ class Builder:
         if not self.keep:
             return self._build_once(site, has_pdf, timings, recorded)
 
+        if changed_paths is not None and self._templates_changed(changed_paths):
+            self._forget_templates()
         tokens = self._changes(site, has_pdf, changed_paths)
         started = time.perf_counter()
         files = self.renderer.render(site, base_url=self.options.base_url, has_pdf=has_pdf,
@@ -224,6 +226,18 @@ class Builder:
             raise UserError([self.loader.locate(problem) for problem in error.problems]) from None
         timings["pdf"] = time.perf_counter() - started
         return pdf
+
+    def _templates_changed(self, changed_paths: Iterable[Path]) -> bool:
+        templates = (Path(self.options.source) / "templates").resolve()
+        return any(templates in Path(path).resolve().parents for path in changed_paths)
+
+    def _forget_templates(self) -> None:
+        """Jinja remembers which loader found each template: a new file in the site's templates/
+        must take the place of the theme's file it now shadows, so compiled templates go."""
+        self.renderer = SiteRenderer(self.options.source, keep=self.keep)
+        from cv_site.pdf import forget_templates
+
+        forget_templates(self.options.source)
 
     def _changes(self, site: SiteModel, has_pdf: bool, changed_paths: Iterable[Path] | None) -> set[str] | None:
         if self.site is None or self.files is None or changed_paths is None:

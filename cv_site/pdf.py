@@ -457,6 +457,11 @@ def check_glyphs(site: SiteModel, font_paths: Iterable[Path] = ()) -> None:
 _RENDERERS: dict[Path, PdfRenderer] = {}
 
 
+def forget_templates(source: Path) -> None:
+    """Drop the compiled templates of `source` (one of its templates was added or removed)."""
+    _RENDERERS.pop(Path(source).resolve(), None)
+
+
 def render_pdf(site: SiteModel, source: Path = Path(".")) -> bytes:
     """The CV as PDF bytes. Raises UserError for warnings, missing glyphs and template errors."""
     key = Path(source).resolve()

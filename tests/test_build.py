@@ -175,3 +175,20 @@ def test_the_command_line_passes_jobs_and_refuses_nonsense(tmp_path: Path, capsy
     with pytest.raises(SystemExit):
         main(["build", "--source", str(source), "--base-url", "https://[ipv6"])
     assert "--base-url: expected a URL such as https://name.github.io/repo/" in capsys.readouterr().err
+
+
+def test_serve_s_builder_sees_a_template_added_to_and_removed_from_the_site(tmp_path: Path) -> None:
+    """A new file in templates/ shadows the theme's from the next rebuild on (Jinja had the
+    theme's compiled), in the site and in the PDF; removing it brings the theme's back."""
+    source = make_site(tmp_path / "site")
+    (source / "templates").mkdir()
+    builder = Builder(BuildOptions(source, source / "_site", pdf=True))
+    builder.build()
+    for name in ("index.html.j2", "cv.typ.j2"):
+        override = source / "templates" / name
+        override.write_text("{{ 1/0 }}\n", encoding="utf-8")
+        with pytest.raises(UserError) as raised:
+            builder.build({override})
+        assert [(p.file.endswith(f"templates/{name}"), p.line) for p in raised.value.problems] == [(True, 1)]
+        override.unlink()
+        builder.build({override})
