@@ -27,6 +27,7 @@
       "margin:0;padding:1rem 1.25rem;background:#2b0b0e;color:#ffe4e6;border-top:4px solid #f43f5e;" +
       "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;box-shadow:0 -4px 24px #0006";
     var title = document.createElement("strong");
+    title.style.cssText = "display:block;padding-right:4.5rem";  // clear of the Hide button
     title.textContent = "cv-site: the last change has errors; this page is the last good build";
     box.appendChild(title);
     var list = document.createElement("ul");

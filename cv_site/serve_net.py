@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.server
 import io
 import ipaddress
+import os
 import queue
 import re
 import selectors
@@ -155,7 +156,10 @@ class Server(http.server.HTTPServer):
     """http.server's HTTPServer with the guards above; its handler class is a `GuardedHandler`."""
 
     request_queue_size = 128
-    allow_reuse_address = False  # a port in use must fail, not be shared
+    # On POSIX, SO_REUSEADDR only lets a restarted server bind while the last one's connections
+    # linger (TIME_WAIT, up to a minute); a port with a live listener still fails. On Windows it
+    # would let two servers share the port, so it stays off there.
+    allow_reuse_address = os.name != "nt"
     max_handlers = 64  # requests handled at once
     max_waiting = 512  # connections still sending their request head (the oldest is dropped first)
     head_timeout = 5.0  # seconds for a new connection to send its whole request head
