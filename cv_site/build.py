@@ -28,7 +28,8 @@ from cv_site.jobs import MAX_PIECES, SharedWork, available_jobs
 from cv_site.model import Publication, SiteModel
 from cv_site.render import SiteRender, SiteRenderer, paper_slugs
 from cv_site.output import check_place, claim, locked
-from cv_site.write import InPlaceWriter, OutputFiles, SwapWriter, WriteStats, write_site
+from cv_site.swap import SwapWriter
+from cv_site.write import InPlaceWriter, OutputFiles, WriteStats, Writer, write_site
 
 PARALLEL_FROM = 100  # papers; below this, forking costs more than it saves
 PIECE_SIZE = 16  # papers a worker takes at a time
@@ -192,7 +193,7 @@ class Builder:
         produced = writer.journal.produced
         return BuildResult(site, OutputFiles(writer.output, produced), stats, timings, len(produced))
 
-    def _render_pages(self, render: SiteRender, writer: SwapWriter | InPlaceWriter) -> None:
+    def _render_pages(self, render: SiteRender, writer: Writer) -> None:
         papers = render.site.publications
         jobs = self._jobs(len(papers))
         if jobs == 1:
@@ -255,7 +256,7 @@ class _PaperPieces:
     """The papers' pages and .bib files in pieces of `size` papers, for jobs.SharedWork. A forked
     worker writes through its own part of the writer and sends back that part's journal."""
 
-    def __init__(self, render: SiteRender, writer: SwapWriter | InPlaceWriter, size: int):
+    def __init__(self, render: SiteRender, writer: Writer, size: int):
         self.render, self.writer, self.size = render, writer, size
         self.papers = render.site.publications
         self.count = -(-len(self.papers) // size)

@@ -41,7 +41,10 @@ def claim(output: Path, force: bool = False) -> frozenset[str]:
     recover(output)
     if not os.path.lexists(output):
         return frozenset()
-    if not os.path.isdir(output) or os.path.islink(output):
+    if os.path.islink(output):
+        raise _refusal(output, f"this is a link (to {os.readlink(output)}); cv-site replaces the output folder "
+                               "whole, so give the folder itself as --output")
+    if not os.path.isdir(output):
         raise _refusal(output, "this is not a folder; give a folder for the site (it is made when missing)")
     recorded = read_manifest(output)
     if recorded is None:
@@ -67,6 +70,9 @@ def check_place(output: Path, source: Path) -> None:
             f"this folder {where} the site's own folder ({display_path(site)}), which a build must never "
             f"touch; build into a folder of its own, such as {display_path(site / '_site')}",
         )
+    if WORK_AREA in out.parts:
+        raise _refusal(output, f"this folder is in {WORK_AREA}/, where cv-site makes its builds; "
+                               "build into a folder of its own, such as _site")
     for name in SOURCE_FOLDERS:
         folder = Path(os.path.realpath(site / name))
         if out == folder or folder in out.parents or out in folder.parents:
@@ -128,10 +134,18 @@ def read_manifest(folder: str | Path) -> frozenset[str] | None:
             "delete the folder, or add --force to write into it (nothing unrecorded is removed)",
         ) from None
     files = record.get("files") if isinstance(record, dict) else None
-    if not isinstance(files, list) or not all(isinstance(path, str) for path in files):
+    if not isinstance(files, list) or not all(isinstance(path, str) and is_site_path(path) for path in files):
         raise _refusal(folder, f"the record of what cv-site wrote here ({MANIFEST}) is damaged; "
                                "delete the folder, or add --force to write into it (nothing unrecorded is removed)")
     return frozenset(files)
+
+
+def is_site_path(path: str) -> bool:
+    """A relative POSIX path inside the output: no `..`, no empty or absolute parts, no
+    backslashes, and not one of cv-site's own names at its top (the record, serve's temporary folder)."""
+    parts = path.split("/")
+    return (bool(path) and "\\" not in path and "\0" not in path
+            and not any(part in ("", ".", "..") for part in parts) and parts[0] not in (MANIFEST, TEMP_FOLDER))
 
 
 def write_manifest(folder: str | Path, paths: Iterable[str]) -> None:
@@ -182,7 +196,8 @@ def _work_folders(output: str | Path) -> list[str]:
     name = os.path.basename(os.path.abspath(output))
     pattern = re.compile(re.escape(name) + "-[0-9a-f]{8}(" + re.escape(ASIDE_SUFFIX) + ")?")
     try:
-        found = [entry for entry in os.scandir(area) if pattern.fullmatch(entry.name) and entry.is_dir()]
+        found = [entry for entry in os.scandir(area)
+                 if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False)]
     except FileNotFoundError:
         return []
     return [entry.path for entry in sorted(found, key=lambda e: e.stat().st_mtime_ns)]

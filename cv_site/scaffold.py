@@ -71,8 +71,14 @@ def scaffold(folder: Path, name: str | None = None, force: bool = False) -> Scaf
         )
     if name is not None and any(c in name for c in "{}\n"):
         raise _error(folder, "braces and line breaks cannot be part of a name", key="--name", value=name)
+    files = starter_files(name)
+    for relative in files:
+        if (blocked := _in_the_way(folder, relative)) is not None:
+            kind = "a folder" if blocked.is_dir() else "a file"
+            raise _error(blocked, f"this is {kind}, where the starter writes {relative}",
+                         "rename or move it, then run cv-site new again")
     result = Scaffolded(folder, [])
-    for relative, text in starter_files(name).items():
+    for relative, text in files.items():
         target = folder / relative
         if target.exists():
             if target.read_bytes() == text.encode("utf-8"):
@@ -87,6 +93,17 @@ def scaffold(folder: Path, name: str | None = None, force: bool = False) -> Scaf
         target.write_text(text, encoding="utf-8")
         result.files.append(relative)
     return result
+
+
+def _in_the_way(folder: Path, relative: str) -> Path | None:
+    """A folder where the starter writes the file `relative`, or a file where it needs a folder."""
+    target = folder / relative
+    if target.is_dir():
+        return target
+    for parent in target.relative_to(folder).parents:
+        if parent != Path(".") and (folder / parent).exists() and not (folder / parent).is_dir():
+            return folder / parent
+    return None
 
 
 def _free_name(path: Path) -> Path:

@@ -113,3 +113,17 @@ def test_an_output_that_is_a_file_is_refused(site: Path, capsys) -> None:
         "notes.txt: --output: this is not a folder; give a folder for the site (it is made when missing)\n"
         f"{SUMMARY}\n")
     assert (site / "notes.txt").read_text() == "the user's notes"
+
+
+def test_the_work_area_and_a_linked_output_are_refused(site: Path, capsys) -> None:
+    assert main(["build", "--no-pdf", "--output", ".cv-site-work/x", "--force"]) == 1
+    assert capsys.readouterr().err == (
+        ".cv-site-work/x: --output: this folder is in .cv-site-work/, where cv-site makes its builds; "
+        f"build into a folder of its own, such as _site\n{SUMMARY}\n")
+    (site.parent / "real").mkdir()
+    (site / "public").symlink_to(site.parent / "real")
+    assert main(["build", "--no-pdf", "--output", "public"]) == 1
+    assert capsys.readouterr().err == (
+        f"public: --output: this is a link (to {site.parent / 'real'}); cv-site replaces the output folder "
+        f"whole, so give the folder itself as --output\n{SUMMARY}\n")
+    assert list((site.parent / "real").iterdir()) == []

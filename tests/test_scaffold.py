@@ -98,6 +98,16 @@ def test_force_keeps_the_users_data_and_a_copy_of_every_file_it_replaces(tmp_pat
     assert ".cv-site-work/" in (folder / ".gitignore").read_text()
 
 
+def test_force_refuses_a_folder_where_a_starter_file_goes(tmp_path: Path, capsys):
+    folder = tmp_path / "site"
+    (folder / "README.md").mkdir(parents=True)
+    assert main(["new", str(folder), "--force"]) == 1
+    assert capsys.readouterr().err == (
+        f"{folder / 'README.md'}: this is a folder, where the starter writes README.md\n"
+        "    hint: rename or move it, then run cv-site new again\n1 error found; nothing was written.\n")
+    assert [p.name for p in folder.iterdir()] == ["README.md"]
+
+
 def test_empty_folder_is_fine_and_a_file_is_refused(tmp_path: Path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["new", str(tmp_path / "empty")]) == 0

@@ -6,15 +6,20 @@ and leaves nothing behind, beside the output or in it."""
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 from pathlib import Path
 
 import pytest
 
+from cv_site import filesystem
+from cv_site import swap as swap_module
 from cv_site import write as write_module
 from cv_site.errors import UserError
 from cv_site.output import (ASIDE_SUFFIX, MANIFEST, TEMP_FOLDER, WORK_AREA, check_place, claim, read_manifest,
                             recover)
-from cv_site.write import InPlaceWriter, SwapWriter, UnsafePathError, WriteStats
+from cv_site.swap import SwapWriter
+from cv_site.write import InPlaceWriter, UnsafePathError, WriteStats
 
 WRITERS = ["swap", "in place"]
 
@@ -23,13 +28,7 @@ def write(files: dict[str, bytes], out: Path, how: str = "swap", force: bool = F
     """What the Builder does: claim the folder, stream the files in, commit (abort on failure)."""
     recorded = claim(out, force)
     writer = SwapWriter(out, recorded) if how == "swap" else InPlaceWriter(out, recorded)
-    try:
-        for path, data in files.items():
-            writer.add(path, data)
-    except BaseException:
-        writer.abort()
-        raise
-    return writer.commit()
+    return writer.write_all(files)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -171,7 +170,7 @@ def test_a_failure_while_writing_leaves_the_old_site(tmp_path: Path, how: str, m
     write({"index.html": b"good", "other.html": b"o"}, out, how)
     (out / ".keep").write_text("k")
     calls = {"n": 0}
-    real_write_new = write_module._write_new
+    real_write_new = filesystem.write_new
 
     def failing(*args, **kwargs):
         calls["n"] += 1
@@ -179,7 +178,8 @@ def test_a_failure_while_writing_leaves_the_old_site(tmp_path: Path, how: str, m
             raise OSError("disk full")
         return real_write_new(*args, **kwargs)
 
-    monkeypatch.setattr(write_module, "_write_new", failing)
+    monkeypatch.setattr(write_module, "write_new", failing)
+    monkeypatch.setattr(swap_module, "write_new", failing)
     with pytest.raises(OSError, match="disk full"):
         write({"index.html": b"new", "a/b.html": b"a", "b.html": b"b"}, out, how)
     monkeypatch.undo()
@@ -271,7 +271,7 @@ def test_a_stream_that_fails_midway_leaves_the_old_file(tmp_path: Path, how: str
 
 
 def test_swap_without_an_exchange_call_takes_two_renames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(write_module, "exchange", lambda a, b: False)
+    monkeypatch.setattr(swap_module, "exchange", lambda a, b: False)
     out = tmp_path / "_site"
     write({"index.html": b"1"}, out)
     (out / "mine.txt").write_text("m")
@@ -284,7 +284,7 @@ def test_the_exchange_call_swaps_two_folders(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x").write_text("a")
     (tmp_path / "b").mkdir()
-    if not write_module.exchange(str(tmp_path / "a"), str(tmp_path / "b")):
+    if not filesystem.exchange(str(tmp_path / "a"), str(tmp_path / "b")):
         pytest.skip("this system or file system has no call that exchanges two folders")
     assert (tmp_path / "b" / "x").read_text() == "a"
     assert list((tmp_path / "a").iterdir()) == []
@@ -349,22 +349,6 @@ def test_the_work_folder_shares_unchanged_files_with_the_output(tmp_path: Path) 
     assert (tmp_path / WORK_AREA / ".gitignore").read_text().endswith("*\n")
 
 
-@pytest.mark.parametrize("output, message", [
-    (".", "this folder is the site's own folder"),
-    ("..", "this folder holds the site's own folder"),
-    ("data", "this folder is the site's data/ folder"),
-    ("static/x", "this folder is inside the site's static/ folder"),
-    ("templates/a/b", "this folder is inside the site's templates/ folder"),
-])
-def test_an_output_that_overlaps_the_sources_is_refused(tmp_path: Path, output: str, message: str) -> None:
-    site = tmp_path / "site"
-    (site / "data").mkdir(parents=True)
-    with pytest.raises(UserError, match=message):
-        check_place(site / output, site)
-    check_place(site / "_site", site)
-    check_place(tmp_path / "elsewhere", site)
-
-
 def test_an_output_that_holds_a_source_folder_through_a_link_is_refused(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (tmp_path / "shared" / "data").mkdir(parents=True)
@@ -374,3 +358,77 @@ def test_an_output_that_holds_a_source_folder_through_a_link_is_refused(tmp_path
         check_place(tmp_path / "shared", site)
     with pytest.raises(UserError, match="this folder is the site's data/ folder"):
         check_place(tmp_path / "shared" / "data", site)
+
+
+def test_a_record_naming_paths_outside_the_output_is_refused_and_nothing_goes(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write({"index.html": b"i"}, out)
+    (tmp_path / "precious.txt").write_text("mine")
+    (out / MANIFEST).write_text('{"files": ["index.html", "../precious.txt"]}')
+    with pytest.raises(UserError, match="is damaged"):
+        claim(out)
+    assert (tmp_path / "precious.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("how", WRITERS)
+def test_nothing_is_written_or_removed_through_a_link_of_the_users(tmp_path: Path, how: str) -> None:
+    out = tmp_path / "_site"
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "p").mkdir(parents=True)
+    (elsewhere / "p" / "index.html").write_text("the user's page")
+    write({"index.html": b"i", "papers/p/index.html": b"paper", "papers/q/index.html": b"q"}, out, how)
+    shutil.rmtree(out / "papers" / "p")
+    os.symlink(elsewhere / "p", out / "papers" / "p")  # where cv-site writes a page
+    os.symlink(elsewhere, out / "shared")  # a link of the user's own
+
+    for body in (b"paper 2", b"paper 3"):
+        if how == "in place":
+            with pytest.raises(UserError, match="this is a link, and cv-site writes papers/p/index.html"):
+                write({"index.html": b"i", "papers/p/index.html": body}, out, how)
+            write({"index.html": b"i"}, out, how)  # the paper is gone: its page is not removed through the link
+        else:
+            write({"index.html": b"i", "papers/p/index.html": body}, out, how)
+            assert (out / "papers" / "p" / "index.html").read_bytes() == body
+            assert not (out / "papers" / "p").is_symlink()
+        assert (elsewhere / "p" / "index.html").read_text() == "the user's page"
+        assert sorted(p.name for p in (elsewhere / "p").iterdir()) == ["index.html"]
+        assert os.readlink(out / "shared") == str(elsewhere)
+
+
+def test_the_output_folder_and_the_users_folders_keep_their_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write({"index.html": b"i", "assets/a.css": b"a"}, out)
+    (out / "private").mkdir()
+    (out / "private" / "secret.txt").write_text("s")
+    (out / "private").chmod(0o700)
+    (out / "open").mkdir()
+    (out / "open").chmod(0o1777)
+    os.mkfifo(out / "control")
+    out.chmod(0o2750)
+    for _ in range(2):
+        write({"index.html": b"j", "assets/a.css": b"a"}, out)
+        assert oct(out.stat().st_mode & 0o7777) == oct(0o2750)
+        assert oct((out / "private").stat().st_mode & 0o777) == oct(0o700)
+        assert oct((out / "open").stat().st_mode & 0o7777) == oct(0o1777)
+        assert (out / "private" / "secret.txt").read_text() == "s"
+        assert stat.S_ISFIFO((out / "control").lstat().st_mode)
+
+
+def test_a_file_system_mounted_inside_the_output_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "_site"
+    write({"index.html": b"i"}, out)
+    (out / "mnt").mkdir()
+    (out / "mnt" / "data.bin").write_bytes(b"on another disk")
+    real_lstat = os.lstat
+
+    def lstat(path, *args, **kwargs):  # out/mnt as a mount point: another device
+        info = real_lstat(path, *args, **kwargs)
+        if str(path) == f"{out}/mnt":
+            return os.stat_result((info.st_mode, info.st_ino, info.st_dev + 1, *tuple(info)[3:]))
+        return info
+
+    monkeypatch.setattr(os, "lstat", lstat)
+    with pytest.raises(UserError, match="a file system is mounted here, inside the output folder"):
+        write({"index.html": b"j"}, out)
+    monkeypatch.undo()
+    assert snapshot(out) == {"index.html": b"i", "mnt/data.bin": b"on another disk"}
