@@ -10,6 +10,7 @@ the user's wherever they are raised, as they always were.
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -17,7 +18,7 @@ from typing import Iterator
 
 import jinja2
 
-from cv_site.errors import Problem, UserError
+from cv_site.errors import Problem, UserError, display_path
 from cv_site.theme import THEME_TEMPLATES, template_display_path
 
 HINT = "fix the template (a site's own templates/ shadow the built-in theme's)"
@@ -51,8 +52,8 @@ def template_problem(error: Exception, source: Path) -> Problem:
         file, line = (own or frames or [("templates", None)])[-1]
         if own and frames[-1] != own[-1]:
             raised_in, raised_line = frames[-1]
-            hint = f"raised in {template_display_path(raised_in)}:{raised_line}; {hint}"
-    return Problem(template_display_path(file), line, None, "", f"template error: {_message(error)}", hint=hint)
+            hint = f"raised in {_shown(raised_in, source)}:{raised_line}; {hint}"
+    return Problem(_shown(file, source), line, None, "", f"template error: {_message(error)}", hint=hint)
 
 
 def _message(error: Exception) -> str:
@@ -80,5 +81,22 @@ def template_frames(tb: TracebackType | None) -> list[tuple[str, int]]:
 
 def is_site_template(file: str, source: Path) -> bool:
     """Whether `file` is in the site's own templates/ (not when the site is the theme's repository)."""
-    path = Path(file).resolve()
-    return path.is_relative_to((source / "templates").resolve()) and not path.is_relative_to(THEME_TEMPLATES.resolve())
+    return _in_site_templates(file, source) is not None
+
+
+def _in_site_templates(file: str, source: Path) -> Path | None:
+    """`file`'s path inside the site's own templates/, or None. The path the loader gave, links
+    not followed: a template there is the user's even when it links elsewhere."""
+    path = Path(os.path.abspath(file))
+    if path.is_relative_to(os.path.abspath(THEME_TEMPLATES)):
+        return None
+    templates = os.path.abspath(source / "templates")
+    return path.relative_to(templates) if path.is_relative_to(templates) else None
+
+
+def _shown(file: str, source: Path) -> str:
+    """A template file for messages: a site's own as the user wrote its place, links not followed."""
+    inside = _in_site_templates(file, source)
+    if inside is None:
+        return template_display_path(file)
+    return str(Path(display_path(source), "templates", inside))

@@ -490,6 +490,27 @@ def test_serve_s_builder_raises_a_template_error_as_a_user_error(case: Case, in_
     assert (in_site / "_site" / "index.html").exists()
 
 
+@pytest.mark.parametrize("linked", ["file", "folder"])
+def test_a_site_template_that_links_elsewhere_is_the_site_s(linked: str, in_site: Path, tmp_path_factory, capsys):
+    """An override in templates/ (or templates/ itself) may link to files kept elsewhere: an error
+    in it is the user's, named by its place in templates/, in build and in serve's overlay."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "paper.html.j2").write_text(page("{{ 1/0 }}", "paper.html.j2"))
+    write_site(in_site, {})
+    if linked == "file":
+        (in_site / "templates").mkdir()
+        (in_site / "templates" / "paper.html.j2").symlink_to(elsewhere / "paper.html.j2")
+    else:
+        (in_site / "templates").symlink_to(elsewhere)
+    expected = ("templates/paper.html.j2:3: template error: ZeroDivisionError: division by zero" + TEMPLATE_HINT
+                + "\n1 error found; nothing was written.")
+    assert main(["build", "--no-pdf"]) == 1
+    assert capsys.readouterr().err == expected + "\n"
+    with pytest.raises(UserError) as raised:  # what serve shows over the page
+        Builder(BuildOptions(in_site, in_site / "_site", pdf=False)).build()
+    assert raised.value.report() == expected
+
+
 def test_an_error_in_a_theme_template_called_from_the_site_s_own_names_both(in_site: Path, capsys):
     write_site(in_site, {"templates/index.html.j2": page("{{ m.links(1843) }}")})
     assert main(["build", "--no-pdf"]) == 1
