@@ -8,7 +8,8 @@ Plain scalars are kept as text when YAML would read them as floats or timestamps
 date in a CV, not the number 2020.1.
 
 No file can exhaust the machine: nesting deeper than MAX_DEPTH, and aliases that repeat more than
-MAX_REPEATED values in all, are a located problem (see yamllimits).
+MAX_REPEATED values or MAX_REPEATED_CHARACTERS characters in all, are a located problem (see
+yamllimits).
 """
 
 from __future__ import annotations
@@ -21,16 +22,8 @@ import yaml
 
 from cv_site.errors import Problem
 from cv_site.records import Issue, Loc, Record, format_loc
-from cv_site.yamllimits import (
-    FAST_LOADER,
-    MAX_DEPTH,
-    MAX_REPEATED,
-    CarefulLoader,
-    Refused,
-    locate,
-    too_deep,
-    too_many_repeats,
-)
+from cv_site.yamllimits import MAX_DEPTH, CarefulLoader, Refused, too_deep
+from cv_site.yamllimits import FastLoader as FAST_LOADER
 
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _TEXT = "tag:yaml.org,2002:str"
@@ -72,9 +65,9 @@ def parse_loc(key: str) -> Loc:
 
 
 def _compose(text: str) -> yaml.Node | None:
-    """The document's nodes. libyaml (in PyYAML's wheels) composes them ~20x faster than PyYAML's
-    Python parser, with the same marks; a file it cannot read is read again by the Python one,
-    whose messages are clearer (with the limits: see yamllimits)."""
+    """The document's nodes, refused over a limit (see yamllimits). libyaml's parser (in PyYAML's
+    wheels) reads them ~5x faster than PyYAML's, with the same marks; a file it cannot read is read
+    again by the Python one, whose messages are clearer."""
     try:
         return yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError:
@@ -90,7 +83,7 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]
         if node is not None:  # an unknown tag (`!foo`) raises here
             document.data = _Builder(document, problems).build(node, ())
     except Refused as refusal:
-        return None, [locate(refusal, text).problem(file)]
+        return None, [refusal.problem(file)]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = error.problem or "YAML syntax error"
@@ -113,24 +106,17 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]
 
 class _Builder:
     """Builds values from composed nodes, recording positions and collecting problems; floats and
-    timestamps stay text. Refuses nesting past MAX_DEPTH and aliases past MAX_REPEATED."""
+    timestamps stay text. Refuses nesting past MAX_DEPTH, which aliases can add to what the file
+    writes (what they repeat was limited as the file was composed)."""
 
     def __init__(self, doc: YamlDocument, problems: list[Problem]):
         self.doc = doc
         self.problems = problems
         self.constructor = yaml.SafeLoader("")
-        self.built: set[int] = set()  # ids of the nodes built so far
-        self.repeated = 0  # nodes built again: what aliases repeat
 
     def build(self, node: yaml.Node, loc: Loc, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
             raise too_deep(loc, node.start_mark)
-        if id(node) in self.built:
-            self.repeated += 1
-            if self.repeated > MAX_REPEATED:
-                raise too_many_repeats(loc, None)
-        else:
-            self.built.add(id(node))
         self.doc.value_positions[loc] = _position(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc, depth)

@@ -65,6 +65,21 @@ def deep_block_mapping(levels: int) -> str:
     return "".join(" " * level + "a:\n" for level in range(1, levels + 1)) + " " * (levels + 1) + "end\n"
 
 
+def long_text_bomb(aliases: int) -> str:
+    """A news.yml of 1 MB that repeats its one 1 MB text in `aliases` news items (`aliases` MB)."""
+    return "news:\n  - date: 2024\n    text: &t " + "x" * 1_000_000 + "\n" + "  - {date: 2024, text: *t}\n" * aliases
+
+
+def deep_flow_keys(levels: int) -> str:
+    """`news: {{{x: 1}: 1}: 1}`: flow mappings as keys, nested `levels` deep."""
+    return "news: " + "{" * levels + "x: 1" + "}: 1" * levels + "\n"
+
+
+def deep_explicit_keys(levels: int) -> str:
+    """`news: ? ? ? x`: explicit (complex) keys, nested `levels` deep."""
+    return "news:\n  " + "? " * levels + "x\n"
+
+
 ALIAS_HINT = (
     "\n    hint: an alias (*name) repeats all that its anchor (&name) holds, and aliases inside an anchor "
     "multiply: write the values out, or repeat less"
@@ -292,6 +307,12 @@ CASES = [
         "data/cv.yml:17:96: extra.d.d5: aliases repeat more than 100,000 values in this file" + ALIAS_HINT,
     ),
     Case(
+        "alias bomb of a long text",
+        {"data/news.yml": long_text_bomb(3_000)},
+        "data/news.yml:14:24: news[11].text: aliases repeat more than 10,000,000 characters in this file"
+        + ALIAS_HINT,
+    ),
+    Case(
         "nesting: a list 10,000 levels deep",
         {"data/news.yml": "news: " + "[" * 10_000 + "]" * 10_000 + "\n"},
         "data/news.yml:1:107: news: nested more than 100 levels deep" + DEEP_HINT,
@@ -299,12 +320,12 @@ CASES = [
     Case(
         "nesting: a flow mapping 3,000 levels deep",
         {"data/cv.yml": "person: " + "{a: " * 3_000 + "end" + "}" * 3_000 + "\n"},
-        "data/cv.yml:1:409: person: nested more than 100 levels deep" + DEEP_HINT,
+        "data/cv.yml:1:406: person: nested more than 100 levels deep" + DEEP_HINT,
     ),
     Case(
         "nesting: a block mapping 1,500 levels deep",
         {"data/news.yml": "news:\n" + deep_block_mapping(1_500)},
-        "data/news.yml:102:102: news: nested more than 100 levels deep" + DEEP_HINT,
+        "data/news.yml:101:101: news: nested more than 100 levels deep" + DEEP_HINT,
     ),
     Case(
         "nesting: a block list 10,000 levels deep",
@@ -315,6 +336,16 @@ CASES = [
         "nesting: deeper than 100 levels but within libyaml's 1,000",
         {"data/site.yml": "pdf: {sections: " + "[" * 500 + "]" * 500 + "}\n"},
         "data/site.yml:1:116: pdf: nested more than 100 levels deep" + DEEP_HINT,
+    ),
+    Case(
+        "nesting: flow mappings as keys 5,000 levels deep",
+        {"data/news.yml": deep_flow_keys(5_000)},
+        "data/news.yml:1:107: news: nested more than 100 levels deep" + DEEP_HINT,
+    ),
+    Case(
+        "nesting: explicit keys 1,500 levels deep",
+        {"data/news.yml": deep_explicit_keys(1_500)},
+        "data/news.yml:2:203: news: nested more than 100 levels deep" + DEEP_HINT,
     ),
 ]
 

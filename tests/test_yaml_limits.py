@@ -11,12 +11,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cv_site import yamlfile
+from cv_site import yamlfile, yamllimits
 from cv_site.model import CvFile
 from cv_site.yamlfile import parse_yaml, validate
-from cv_site.yamllimits import MAX_DEPTH, MAX_REPEATED, CarefulLoader
+from cv_site.yamllimits import MAX_DEPTH, MAX_REPEATED, MAX_REPEATED_CHARACTERS, CarefulLoader
 
-from test_bad_inputs import GOOD_BIB, GOOD_CV, alias_bomb, deep_block_mapping
+from test_bad_inputs import (
+    GOOD_BIB,
+    GOOD_CV,
+    alias_bomb,
+    deep_block_mapping,
+    deep_explicit_keys,
+    deep_flow_keys,
+    long_text_bomb,
+)
 
 
 def messages(text: str) -> list[str]:
@@ -62,9 +70,40 @@ def test_one_repeated_value_past_the_limit_is_refused_at_its_alias() -> None:
         f"f.yml:{line}:7: more: aliases repeat more than 100,000 values in this file"]
 
 
+def text_repeats(aliases: int) -> str:
+    """A text of a tenth of the limit, and `aliases` aliases of it in a list."""
+    return "a: &a " + "x" * (MAX_REPEATED_CHARACTERS // 10) + "\nb: [" + ", ".join(["*a"] * aliases) + "]\n"
+
+
+def test_text_that_aliases_repeat_up_to_the_limit_is_read() -> None:
+    document, problems = parse_yaml(text_repeats(10), "f.yml")
+    assert problems == []
+    assert document.data["b"] == [document.data["a"]] * 10
+
+
+def test_text_repeated_past_the_limit_is_refused_at_its_alias() -> None:
+    assert messages(text_repeats(11)) == [
+        "f.yml:2:45: b[10]: aliases repeat more than 10,000,000 characters in this file"]
+
+
+def test_an_alias_repeats_the_characters_of_all_that_its_anchor_holds(monkeypatch) -> None:
+    monkeypatch.setattr(yamllimits, "MAX_REPEATED_CHARACTERS", 35)
+    text = "a: &a {key: value, list: [one, two]}\nb: *a\nc: *a\n"  # 18 characters: keys too
+    assert messages(text) == ["f.yml:3:4: c: aliases repeat more than 35 characters in this file"]
+    assert messages(text.replace("c: *a\n", "")) == []
+
+
 def test_an_alias_inside_its_own_anchor_is_refused() -> None:
-    assert messages("a: &a [1, [2, *a]]\n") == ["f.yml:1:12: a: nested more than 100 levels deep"]
-    assert messages("a: &a {b: 1, <<: *a}\n") == ["f.yml:1:4: a: nested more than 100 levels deep"]
+    assert messages("a: &a [1, [2, *a]]\n") == ["f.yml:1:15: a: nested more than 100 levels deep"]
+    assert messages("a: &a {b: 1, <<: *a}\n") == ["f.yml:1:18: a: nested more than 100 levels deep"]
+
+
+def test_keys_nest_as_deep_as_values() -> None:
+    key = "a: " + "{" * MAX_DEPTH + "x: 1" + "}: 1" * MAX_DEPTH + "\n"
+    assert messages(key) == [f"f.yml:1:{4 + MAX_DEPTH}: a: nested more than 100 levels deep"]  # x is 101 deep
+    assert messages("a:\n  " + "? " * MAX_DEPTH + "x\n") == ["f.yml:2:203: a: nested more than 100 levels deep"]
+    assert messages("? " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n: 1\n") == [
+        "f.yml:1:103: nested more than 100 levels deep"]  # in a key of the top mapping: no key path
 
 
 def test_aliases_of_deep_values_count_their_depth() -> None:
@@ -85,6 +124,11 @@ SAMPLES = {
     "deep block mapping": "news:\n" + deep_block_mapping(300),
     "deep block list": "news:\n" + "- " * 3_000 + "x\n",
     "deep key": "? " + "[" * 2_000 + "]" * 2_000 + "\n: 1\n",
+    "flow mappings as keys": deep_flow_keys(5_000),
+    "flow mappings as keys, within libyaml's 1,000": deep_flow_keys(500),
+    "explicit keys": deep_explicit_keys(1_500),
+    "explicit keys in flow": "news: " + "{? " * 1_500 + "x" + "}" * 1_500 + "\n",
+    "long text bomb": long_text_bomb(3_000),
 }
 
 
@@ -164,16 +208,16 @@ def test_a_cv_with_anchors_aliases_and_merge_keys_is_valid() -> None:
 
 # --- bounds, in a process of its own --------------------------------------------------------------
 
-# Runs `cv-site check` in the folder given, then prints the exit status, the seconds the command
+# Runs `cv-site ARGS` in the folder given, then prints the exit status, the seconds the command
 # took and the process's peak memory (VmHWM, in kB: ru_maxrss would count the memory of the
 # process it was forked from). Its address space is capped at 1 GB, so that a regression fails here
 # instead of taking the machine's memory (the bomb once took 16 GB).
 CHILD = """\
-import re, resource, time
+import re, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 from cv_site.cli import main
 started = time.perf_counter()
-status = main(["check"])
+status = main(sys.argv[1:])
 seconds = time.perf_counter() - started
 with open("/proc/self/status") as status_file:
     peak_kb = re.search(r"VmHWM:\\s*(\\d+) kB", status_file.read()).group(1)
@@ -181,12 +225,15 @@ print(status, seconds, peak_kb)
 """
 
 
-def check_in_a_process(site: Path, files: dict[str, str]) -> tuple[int, float, float, str]:
-    """(exit status, seconds, peak MB, stderr) of `cv-site check` on a small good site with `files`."""
+def check_in_a_process(site: Path, files: dict[str, str], command: tuple[str, ...] = ("check",),
+                       ) -> tuple[int, float, float, str]:
+    """(exit status, seconds, peak MB, stderr) of `cv-site check` (or `command`) on a small good site
+    with `files`."""
     for relative, content in {"data/cv.yml": GOOD_CV, "data/publications.bib": GOOD_BIB, **files}.items():
         (site / relative).parent.mkdir(parents=True, exist_ok=True)
         (site / relative).write_text(content, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-c", CHILD], cwd=site, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", CHILD, *command], cwd=site, capture_output=True, text=True,
+                            timeout=120)
     status, seconds, peak_kb = result.stdout.split()
     return int(status), float(seconds), int(peak_kb) / 1024, result.stderr
 
@@ -201,11 +248,37 @@ def test_an_alias_bomb_is_refused_in_under_a_second_and_100_mb(tmp_path: Path, f
     assert peak_mb < 100
 
 
-@pytest.mark.parametrize("levels", [10_000, 1_000_000])
-def test_a_list_nested_past_any_limit_is_refused_without_a_traceback(tmp_path: Path, levels: int) -> None:
-    status, seconds, peak_mb, stderr = check_in_a_process(
-        tmp_path, {"data/news.yml": "news: " + "[" * levels + "]" * levels + "\n"})
+# What a 1 MB file's aliases repeat of its 1 MB text: 3,000 news items (a build took 90 s, 6.2 GB
+# and wrote 5.6 GB), a list of 2,000 (a check took 4.7 s).
+TEXT_BOMBS = {
+    "news texts, build": (long_text_bomb(3_000), ("build", "--no-pdf")),
+    "a list, check": ("news: [&s " + "x" * 1_000_000 + ", " + ", ".join(["*s"] * 2_000) + "]\n", ("check",)),
+}
+
+
+@pytest.mark.parametrize("text, command", TEXT_BOMBS.values(), ids=TEXT_BOMBS.keys())
+def test_an_alias_bomb_of_long_text_is_refused_in_under_a_second_and_100_mb(
+        tmp_path: Path, text: str, command: tuple[str, ...]) -> None:
+    status, seconds, peak_mb, stderr = check_in_a_process(tmp_path, {"data/news.yml": text}, command)
     assert status == 1
-    assert stderr.startswith("data/news.yml:1:107: news: nested more than 100 levels deep\n")
+    assert "aliases repeat more than 10,000,000 characters in this file" in stderr and "Traceback" not in stderr
+    assert seconds < 1
+    assert peak_mb < 100
+    assert not (tmp_path / "_site").exists()
+
+
+NESTED_PAST_ANY_LIMIT = {
+    "a list 10,000 deep": ("news: " + "[" * 10_000 + "]" * 10_000 + "\n", "1:107"),
+    "a list 1,000,000 deep": ("news: " + "[" * 1_000_000 + "]" * 1_000_000 + "\n", "1:107"),
+    "flow mappings as keys 5,000 deep": (deep_flow_keys(5_000), "1:107"),
+    "explicit keys 1,500 deep": (deep_explicit_keys(1_500), "2:203"),
+}
+
+
+@pytest.mark.parametrize("text, where", NESTED_PAST_ANY_LIMIT.values(), ids=NESTED_PAST_ANY_LIMIT.keys())
+def test_nesting_past_any_limit_is_refused_without_a_traceback(tmp_path: Path, text: str, where: str) -> None:
+    status, seconds, peak_mb, stderr = check_in_a_process(tmp_path, {"data/news.yml": text})
+    assert status == 1
+    assert stderr.startswith(f"data/news.yml:{where}: news: nested more than 100 levels deep\n")
     assert "Traceback" not in stderr
     assert seconds < 5 and peak_mb < 100
