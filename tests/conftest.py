@@ -37,6 +37,17 @@ def require_chromium():
     return sync_api
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a test module, skipped or failed as require_chromium decides.
+    `browser.browser_type.launch` starts another with other arguments, from the same Playwright."""
+    sync_api = require_chromium()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 # The web's own checkers (Nu Html Checker, linkinator, the PDF checks), beside the checkout when
 # this machine has them: ../shared/sitecheck/, set up once with its `setup` script.
 SITECHECK = ROOT.parent / "shared" / "sitecheck"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, require_chromium, small_site
+from conftest import require_chromium, small_site
 from cv_site.render import SiteRenderer
 from cv_site.write import write_site
 
-sync_api = require_chromium()
+require_chromium()  # where the browser is missing, the module is skipped (or, in CI, fails) here
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -37,14 +37,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
