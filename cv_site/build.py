@@ -16,6 +16,7 @@ writes only files whose bytes changed.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -229,8 +230,9 @@ class Builder:
         return pdf
 
     def _templates_changed(self, changed_paths: Iterable[Path]) -> bool:
-        templates = (Path(self.options.source) / "templates").resolve()
-        return any(templates in Path(path).resolve().parents for path in changed_paths)
+        # abspath, not resolve: an override may be a link to a file kept elsewhere
+        templates = Path(os.path.abspath(Path(self.options.source) / "templates"))
+        return any(templates in Path(os.path.abspath(path)).parents for path in changed_paths)
 
     def _forget_templates(self) -> None:
         """Jinja remembers which loader found each template: a new file in the site's templates/

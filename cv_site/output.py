@@ -20,7 +20,6 @@ import contextlib
 import json
 import os
 import re
-import secrets
 import shutil
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -112,7 +111,7 @@ def work_folder(output: str | Path) -> str:
     area = _work_area(output)
     name = os.path.basename(os.path.abspath(output))
     while True:
-        folder = os.path.join(area, f"{name}-{secrets.token_hex(4)}")
+        folder = os.path.join(area, f"{name}-{os.urandom(4).hex()}")
         try:
             os.mkdir(folder, 0o755)
             return folder
