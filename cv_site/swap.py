@@ -45,7 +45,10 @@ class SwapWriter(Writer):
         self.recorded = recorded
         self.old = self.output if os.path.isdir(self.output) else None
         self.root = work_folder(self.output)
-        _remove_links(self.root)
+        # What the work folder holds (its folders, and its files' inodes), links removed: the
+        # scan spares a rebuild of 500 papers ~1,500 system calls (~8 ms) to find the same.
+        folders, self._inodes = _scan_work_folder(self.root)
+        self._folders |= folders
 
     def add(self, path: str, data: Content) -> None:
         """Write one file: bytes, or a stream of bytes pieces (read once, never joined)."""
@@ -53,7 +56,7 @@ class SwapWriter(Writer):
         self._make_way(path)
         target, old = f"{self.root}/{path}", self.old and f"{self.old}/{path}"
         if isinstance(data, bytes) and old is not None and same_bytes(old, data):
-            link_as(old, target)
+            self._link_old(path)
             return
         temp = target + PART_SUFFIX
         unlink(temp)  # left by a build that was killed
@@ -61,10 +64,16 @@ class SwapWriter(Writer):
             write_new(temp, [data])
         elif write_new(temp, data, compare_with=old):
             os.unlink(temp)
-            link_as(old, target)  # the same bytes: the old file, with its inode and mtime
+            self._link_old(path)
             return
         replace(temp, target)
         self.journal.written.append(path)
+
+    def _link_old(self, path: str) -> None:
+        """The old site's file at `path`, the same bytes: linked, so it keeps its inode and mtime."""
+        old = f"{self.old}/{path}"
+        if self._inodes.get(path) != os.lstat(old).st_ino:  # not linked by an earlier build yet
+            link_as(old, f"{self.root}/{path}")
 
     def _make_way(self, path: str) -> None:
         """The folders above `path`; a file of an earlier site that stands where one must be goes."""
@@ -120,6 +129,7 @@ class SwapWriter(Writer):
             if relative and not kept and relative not in users:
                 os.rmdir(f"{self.root}/{relative}")
                 removed_folders.add(relative)
+                self._folders.discard(relative)
         for path in sorted(users):
             self._carry(path)
         ours = folders_of(self.journal.produced)
@@ -166,15 +176,26 @@ class SwapWriter(Writer):
             shutil.copy2(source, target)
 
 
-def _remove_links(folder: str) -> None:
-    """Remove every link (and anything but files and folders) from a work folder, so that no
-    write or removal in it can reach through one; the user's links are made again at the end."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                _remove_links(entry.path)
-            elif not entry.is_file(follow_symlinks=False):
-                os.unlink(entry.path)
+def _scan_work_folder(root: str) -> tuple[set[str], dict[str, int]]:
+    """The folders and the files' inodes of a work folder (paths relative to it). Links, and
+    anything but files and folders, are removed, so that no write or removal in it can reach
+    through one; the user's links are made again at the end (SwapWriter._tidy)."""
+    folders: set[str] = set()
+    inodes: dict[str, int] = {}
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        with os.scandir(f"{root}/{relative}" if relative else root) as entries:
+            for entry in entries:
+                path = f"{relative}/{entry.name}" if relative else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(path)
+                    pending.append(path)
+                elif entry.is_file(follow_symlinks=False):
+                    inodes[path] = entry.inode()
+                else:
+                    os.unlink(entry.path)
+    return folders, inodes
 
 
 def _copy_permissions(source: str, target: str) -> None:
