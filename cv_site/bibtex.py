@@ -22,7 +22,6 @@ from typing import Callable, NamedTuple, Union
 
 from cv_site.dates import MONTHS, DateError, parse_date
 from cv_site.errors import Problem, Severity
-from cv_site.gcpause import gc_paused
 from cv_site.latex import clear_cache as clear_latex_cache
 from cv_site.latex import latex_to_marked, unescape_url, unknown_commands
 from cv_site.links import PAPER_LINK_KINDS, Link, is_safe_url, make_link
@@ -112,11 +111,9 @@ def load_bibtex(text: str, file: str, owner: Person | None) -> tuple[list[Public
     messages (e.g. 'data/publications.bib'). Returns publications in FILE ORDER (the caller merges
     and sorts) and every problem found (errors and warnings). Never raises for bad data."""
     loader = _Loader(file, OwnerMatcher(owner))
-    with gc_paused():
-        entries = loader.read(text)
-        loader.apply_crossrefs(entries)
-        publications = [loader.publication(entry) for entry in entries]
-        del entries  # freed now, not left for the cycle collector to scan once it is back on
+    entries = loader.read(text)
+    loader.apply_crossrefs(entries)
+    publications = [loader.publication(entry) for entry in entries]
     return publications, loader.problems
 
 

@@ -16,14 +16,15 @@ writes only files whose bytes changed.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from cv_site.errors import UserError
-from cv_site.gcpause import gc_paused
 from cv_site.load import Loader
 from cv_site.jobs import MAX_PIECES, SharedWork, available_jobs
 from cv_site.model import Publication, SiteModel
@@ -113,6 +114,22 @@ def changes(old: SiteModel, new: SiteModel) -> set[str] | None:
 PDF_TOKENS = frozenset({"person", "cv", "news", "pubs"})
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cycle collector off for one build: loading and rendering allocate about a million
+    objects that stay alive, which it would scan again and again and find next to nothing.
+    Measured (whole `cv-site build --no-pdf`, pairs against the collector left on): 5,000 papers
+    2.32 s instead of ~2.41 s; no difference a user feels below 500 papers. The few cycles left
+    are collected once it is back on. The only place cv-site touches the collector."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class Builder:
     """Builds a site; keeps state between builds for fast rebuilds (see the module doc)."""
 
@@ -132,7 +149,7 @@ class Builder:
         render everything). A change outside data/ (templates, static files) renders everything."""
         output = Path(self.options.output)
         check_place(output, self.options.source)
-        with gc_paused(), locked(output):  # load and render keep nearly all they allocate: see gcpause
+        with locked(output), _collector_paused():
             recorded = claim(output, self.options.force)
             return self._build(changed_paths, recorded)
 

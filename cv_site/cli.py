@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import gc
-import os
 import sys
 import time
 from pathlib import Path
 
 from cv_site import __version__
 from cv_site.errors import UserError
-from cv_site.gcpause import gc_paused
 
 EXAMPLES = """\
 examples:
@@ -29,13 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        if args.run is _serve:
-            gc.enable()  # runs until stopped: cycles are collected as usual (see __main__)
-            return args.run(args)
-        # A one-shot command is mostly imports (~80 collections that find next to nothing, ~10 ms)
-        # and a build that pauses the collector anyway.
-        with gc_paused():
-            return args.run(args)
+        return args.run(args)
     except UserError as error:
         print(error.report(), file=sys.stderr)
         return 1
@@ -44,13 +35,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The console script: `main`, then a quick exit. Everything is written and flushed by then;
-    skipping the interpreter's teardown (freeing every object of a big site one by one, ~70 ms)
-    is what makes a small build fast."""
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    """The console script."""
+    sys.exit(main())
 
 
 def _parser() -> argparse.ArgumentParser:
