@@ -21,13 +21,14 @@ from __future__ import annotations
 import html
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from cv_site.dates import DateError, parse_range
+from cv_site.dates import ONGOING_WORDS, DateError, parse_range
 from cv_site.errors import Problem, UserError
 from cv_site.model import CvFile, NewsFile, Settings
 
@@ -98,6 +99,8 @@ def import_alfolio(source: Path) -> Imported:
     person = _person(config, socials, sections, notes)
     cv = {"person": person, "sections": _unique_ids(sections)}
     site = _settings(config)
+    if word := _ongoing_word(sections):
+        site["ongoing_label"] = word
     news = _news(source / "_news", notes)
     bibtex = bib_path.read_bytes().decode("utf-8") if bib_path.is_file() else None
     pdf_folder = source / "assets" / "pdf"
@@ -347,6 +350,28 @@ def _aliases(scholar: dict, name: str) -> list[str]:
     first = first if isinstance(first, list) else [first]
     pairs = [(str(l).strip(), str(f).strip()) for l in last for f in first if l and f]
     return [f"{l}, {f}" for l, f in pairs if f"{f} {l}" != name]
+
+
+def _ongoing_word(value: object) -> str | None:
+    """The word the CV ends its open date ranges with ("2020 - Now"), the most used one: cv-site
+    shows one word for every open range (site.yml's ongoing_label), so it is the CV's own."""
+    words: list[str] = []
+
+    def collect(item: object) -> None:
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if key == "date" and isinstance(inner, str) and "-" in inner:
+                    end = inner.rsplit("-", 1)[1].strip()
+                    if end.lower() in ONGOING_WORDS:
+                        words.append(end)
+                else:
+                    collect(inner)
+        elif isinstance(item, list):
+            for inner in item:
+                collect(inner)
+
+    collect(value)
+    return Counter(words).most_common(1)[0][0] if words else None
 
 
 def _settings(config: dict) -> dict[str, Any]:

@@ -24,14 +24,13 @@ from cv_site.dates import MONTHS, DateError, parse_date
 from cv_site.errors import Problem, Severity
 from cv_site.latex import clear_cache as clear_latex_cache
 from cv_site.latex import latex_to_marked, unescape_url, unknown_commands
+from cv_site.labels import MONTH_NAMES, editors_mark
 from cv_site.links import PAPER_LINK_KINDS, Link, is_safe_url, make_link
 from cv_site.model import Person, Publication, SourceRef
 from cv_site.names import OwnerMatcher, names_text, parse_names, without_marks
 from cv_site.richtext import has_markers, plain
 from cv_site.names import clear_cache as clear_names_cache
 
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December"]  # fmt: skip
 MONTH_MACROS = {name[:3].lower(): name for name in MONTH_NAMES}
 
 # The fields kept in the BibTeX that the site shows and offers for download, in this order.
@@ -803,7 +802,7 @@ def _editor_list(field_text: str) -> str:
     editors = [a.display for a in parse_names(field_text)] if field_text.strip() else []
     if not editors:
         return ""
-    return ", ".join(editors) + (" (ed.)" if len(editors) == 1 else " (eds.)")
+    return ", ".join(editors) + editors_mark(len(editors))
 
 
 def _eprint(fields: dict[str, str]) -> str:

@@ -71,7 +71,6 @@ class DateRange:
     start: PartialDate
     end: PartialDate | None = None  # None with ongoing=False: a single date
     ongoing: bool = False
-    ongoing_text: str = ""  # the author's word for "ongoing" ("Now"), "" when left open
 
     @property
     def is_range(self) -> bool:
@@ -86,7 +85,7 @@ class DateRange:
     def display(self, ongoing_label: str = "present") -> str:
         if not self.is_range:
             return str(self.start)
-        end = str(self.end) if self.end else (self.ongoing_text or ongoing_label)
+        end = str(self.end) if self.end else ongoing_label  # one word for every open range
         return f"{self.start} – {end}"
 
     def __str__(self) -> str:
@@ -153,10 +152,8 @@ def parse_range(value: object) -> DateRange:
 
 
 def _range_from(start: PartialDate, start_text: str, end_text: str) -> DateRange:
-    if not end_text:
+    if not end_text or end_text.lower() in ONGOING_WORDS:
         return DateRange(start, None, ongoing=True)
-    if end_text.lower() in ONGOING_WORDS:
-        return DateRange(start, None, ongoing=True, ongoing_text=end_text)
     end = parse_date(end_text)
     if (end.year, end.month or 12) < (start.year, start.month or 1):
         raise DateError(f"the range ends ({end_text}) before it starts ({start_text})")

@@ -37,14 +37,13 @@ from cv_site.model import (
 from cv_site.records import Record
 from cv_site.template_errors import template_errors
 from cv_site.theme import template_display_path, template_loader
+from cv_site.labels import IN_PROGRESS_HEADING, MONTH_NAMES, editors_mark, status_label
 from cv_site.richtext import plain as plain_text
 from cv_site.typst_markup import Typst, block, inline, literal, rich_typst, string
 
 TEMPLATE = "cv.typ.j2"
 BODY_FONT = "New Computer Modern"
 DATA_CV = "data/cv.yml"
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December"]
 
 
 # --- the view the template sees ------------------------------------------------------------------
@@ -100,8 +99,7 @@ def _paper_label(p: Publication) -> str:
             label = p.venue if len(p.venue) <= 24 else ""
         return f"({p.award}) {label}".strip() if p.award else label
     note = p.fields.get("note", "") or p.venue
-    words = {"submitted": "Submitted", "preprint": "Preprint", "unpublished": "Unpublished"}
-    word = words.get(p.status, p.status.capitalize())
+    word = status_label(p.status)
     if not note:
         return word
     if p.status == "submitted" and "submit" not in note.lower():
@@ -134,7 +132,7 @@ def _paper_view(number: int, p: Publication) -> PaperView:
         mark = ("*" if a.equal_contribution else "") + ("†" if a.corresponding else "")
         authors.append(AuthorView(a.display, a.is_owner, mark or None))
     if p.people_are_editors and authors:
-        authors[-1].name += " (ed.)" if len(authors) == 1 else " (eds.)"
+        authors[-1].name += editors_mark(len(authors))
     title = rich_typst(p.styled["title"]) if "title" in p.styled else p.title
     return PaperView(
         number=f"{number}.", title=title, label=label, highlight=bool(p.award or p.selected),
@@ -147,7 +145,7 @@ def _publication_groups(site: SiteModel, section: PublicationsSection) -> tuple[
     published = [p for p in papers if p.is_published]
     unpublished = [p for p in papers if not p.is_published]
     groups, number = [], 0
-    for title, members in ((None, published), ("Submitted and in preparation", unpublished)):
+    for title, members in ((None, published), (IN_PROGRESS_HEADING, unpublished)):
         if not members:
             continue
         views = []

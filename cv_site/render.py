@@ -36,6 +36,7 @@ from markupsafe import Markup, escape
 
 from cv_site.dates import DateRange, PartialDate
 from cv_site.errors import Problem, UserError
+from cv_site.labels import IN_PROGRESS_HEADING, STATUS_LABELS, editors_mark
 from cv_site.links import is_safe_url
 from cv_site.markup import MarkdownRenderer, rich_html
 from cv_site.model import Author, Publication, SiteModel
@@ -53,7 +54,6 @@ VENUE_KIND_LABELS = {
     "report": "Report",
     "other": "Other",
 }
-STATUS_LABELS = {"submitted": "Under review", "preprint": "Preprint", "unpublished": "Unpublished"}
 # The CSS colours the accent must stand out from (keep in sync with static/assets/style.css).
 LIGHT_BACKGROUNDS = ("#fdfdfc", "#f3f4f6")
 DARK_BACKGROUNDS = ("#16181d", "#1f2228")
@@ -212,7 +212,7 @@ def author_list(publication: Publication) -> Markup:
     people = publication.people
     html = ", ".join([_author_html(author) for author in people])
     if publication.people_are_editors:
-        html += " (ed.)" if len(people) == 1 else " (eds.)"
+        html += editors_mark(len(people))
     return Markup(html)
 
 
@@ -419,7 +419,7 @@ class SiteRender:
             return Markup("")
         out = _time(dates.start)
         if dates.is_range:
-            end = _time(dates.end) if dates.end else Markup.escape(dates.ongoing_text or self.site.settings.ongoing_label)
+            end = _time(dates.end) if dates.end else Markup.escape(self.site.settings.ongoing_label)
             out = Markup("{} – {}").format(out, end)
         return out
 
@@ -452,6 +452,7 @@ class SiteRender:
             "rich_paragraphs": rich_paragraphs,
             "venue_kind_labels": VENUE_KIND_LABELS,
             "status_labels": STATUS_LABELS,
+            "in_progress_heading": IN_PROGRESS_HEADING,
             "accent": readable_accent(site.settings.accent_color, LIGHT_BACKGROUNDS),
             "accent_dark": readable_accent(site.settings.accent_color, DARK_BACKGROUNDS),
             "show_news_page": len(site.news) > site.settings.news_on_home,

@@ -10,7 +10,7 @@ from cv_site.dates import DateError, parse_date, parse_range
     [
         ("2020.9", "2020.9", "2020-09", None, False),
         ("2017 - 2020", "2017 – 2020", "2017", "2020", False),
-        ("2023.6 - Now", "2023.6 – Now", "2023-06", None, True),
+        ("2023.6 - Now", "2023.6 – present", "2023-06", None, True),
         ("2020.9 -", "2020.9 – present", "2020-09", None, True),
         ("2022.9 – 2022.12", "2022.9 – 2022.12", "2022-09", "2022-12", False),
         ("2017-2020", "2017 – 2020", "2017", "2020", False),
@@ -28,9 +28,10 @@ def test_ranges_as_people_write_them(text, display, start, end, ongoing):
     assert dates.ongoing is ongoing
 
 
-def test_ongoing_label_is_configurable_but_the_authors_word_wins():
+def test_one_configurable_word_for_every_open_range():
     assert parse_range("2020.9 -").display("heute") == "2020.9 – heute"
-    assert parse_range("2023.6 - Now").display("heute") == "2023.6 – Now"
+    assert parse_range("2023.6 - Now").display("heute") == "2023.6 – heute"
+    assert parse_range("2023.6 - present").display("Now") == "2023.6 – Now"
 
 
 def test_dates_from_yaml_timestamps():

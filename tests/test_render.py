@@ -303,7 +303,7 @@ def test_cv_page_has_every_section_in_order(files: dict[str, bytes]) -> None:
              "Service", "Reviewer", "Royal Society", "Skills", "Languages", "English, French",
              "Research statement", "Poetical science.", "Second paragraph.", "Papers", "Sketch of the Analytical Engine"]
     assert_in_order(text[text.index("Research statement") + 20:], facts)
-    assert "1842.9 – present" in text and "1840 – Now" in text
+    assert "1842.9 – present" in text and "1840 – present" in text  # one word for every open range
 
 
 def test_pdf_link_only_when_the_build_makes_a_pdf() -> None:

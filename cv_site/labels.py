@@ -1,0 +1,21 @@
+"""The words both outputs use for the same things, in one place, so that the site and the PDF can
+never name them differently: the status of unpublished work, the heading over it, month names and
+the mark after editors' names. (A first piece of the shared presentation that issue 14 builds.)"""
+
+from __future__ import annotations
+
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December"]
+
+# What a paper that is not published yet is, by its status (bibtex.py decides the status).
+STATUS_LABELS = {"submitted": "Under review", "preprint": "Preprint", "unpublished": "Unpublished"}
+IN_PROGRESS_HEADING = "Preprints and work under review"
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status.capitalize())
+
+
+def editors_mark(count: int) -> str:
+    """What follows a list of `count` editors' names."""
+    return " (ed.)" if count == 1 else " (eds.)"
