@@ -379,3 +379,15 @@ def test_missing_glyph_in_a_paper_names_the_entry_and_line():
         render_pdf(site, REPO)
     problem = caught.value.problems[0]
     assert (problem.file, problem.line, problem.key) == ("data/test.bib", 1, "zh.title")
+
+
+def test_golden_typst_source_of_the_example(example, update_golden):
+    """The Typst that the example's data becomes, whole: any change to the PDF's text or layout
+    shows here as a diff (pytest --update-golden rewrites it after a change meant to be seen)."""
+    site, _ = example
+    code, _ = pdf_module.PdfRenderer(REPO).typst_source(site)
+    golden = REPO / "tests" / "golden" / "cv.typ"
+    if update_golden:
+        golden.write_text(code, encoding="utf-8")
+    assert golden.exists(), f"{golden} is missing: run pytest --update-golden"
+    assert code == golden.read_text(encoding="utf-8"), f"the example's Typst differs from {golden} (pytest --update-golden)"
