@@ -10,9 +10,9 @@ that carries every problem in every file.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 from cv_site.bibtex import load_bibtex
 from cv_site.errors import Problem, UserError, did_you_mean, display_path
@@ -34,9 +34,9 @@ CV_FILE = "cv.yml"
 NEWS_FILE = "news.yml"
 
 
-class _Loaded(NamedTuple):
-    """One YAML file, parsed and validated (model is None when it had errors). These records are
-    named tuples, not dataclasses: a dataclass costs ~0.35 ms to create, at every start."""
+@dataclass(frozen=True)
+class _Loaded:
+    """One YAML file, parsed and validated (model is None when it had errors)."""
 
     document: YamlDocument | None
     model: Record | None
@@ -153,7 +153,8 @@ _BLOCK_START = re.compile(r"\n[ \t]*@[ \t]*(\w*)")
 _NOT_ENTRIES = {"string", "preamble", "comment"}
 
 
-class _Chunk(NamedTuple):
+@dataclass(frozen=True)
+class _Chunk:
     """An entry's text (from its "@" line to the next block), and what loading it gave."""
 
     line: int  # 1-based line of the "@"
@@ -266,7 +267,8 @@ class _BibFile:
         return publications, sorted(problems, key=lambda p: p.sort_key)
 
 
-class _Split(NamedTuple):
+@dataclass(frozen=True)
+class _Split:
     """A .bib text cut into blocks: entries and the text outside them."""
 
     blocks: list[tuple[str, str]]  # (kind, text): "outside" or "entry", in file order
