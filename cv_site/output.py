@@ -45,7 +45,12 @@ def claim(output: Path, force: bool = False) -> frozenset[str]:
                                "whole, so give the folder itself as --output")
     if not os.path.isdir(output):
         raise _refusal(output, "this is not a folder; give a folder for the site (it is made when missing)")
-    recorded = read_manifest(output)
+    try:
+        recorded = read_manifest(output)
+    except UserError:
+        if not force:
+            raise
+        recorded = None  # --force: as if there were no record (nothing unrecorded is removed)
     if recorded is None:
         if not force and (foreign := _foreign_entries(output)):
             raise _refusal(
@@ -71,7 +76,7 @@ def check_place(output: Path, source: Path) -> None:
         )
     if WORK_AREA in out.parts:
         raise _refusal(output, f"this folder is in {WORK_AREA}/, where cv-site makes its builds; "
-                               "build into a folder of its own, such as _site")
+                               f"build into a folder of its own, such as {display_path(site / '_site')}")
     for name in SOURCE_FOLDERS:
         folder = Path(os.path.realpath(site / name))
         if out == folder or folder in out.parents or out in folder.parents:
@@ -87,7 +92,7 @@ def recover(output: Path) -> None:
     """Tidy what a killed build left: if it was killed between the two renames of a swap (only
     where the system cannot exchange two folders in one step), the previous site goes back into
     place; of the output's work folders the newest stays, as the folder the next build is made in
-    (see write.SwapWriter), and the others go; so does serve's temporary folder in the output."""
+    (see swap.SwapWriter), and the others go; so does serve's temporary folder in the output."""
     folders = _work_folders(output)
     asides = [folder for folder in folders if folder.endswith(ASIDE_SUFFIX)]
     if asides and not os.path.lexists(output):

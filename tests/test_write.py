@@ -147,8 +147,13 @@ def test_a_damaged_record_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     write({"index.html": b"i"}, out)
     (out / MANIFEST).write_text('{"files": "everything"}')
+    (out / "mine.txt").write_text("m")
     with pytest.raises(UserError, match="is damaged"):
         claim(out)
+    assert claim(out, force=True) == frozenset()  # as if there were no record: nothing is removed
+    write({"other.html": b"o"}, out, force=True)
+    assert snapshot(out) == {"index.html": b"i", "mine.txt": b"m", "other.html": b"o"}
+    assert read_manifest(out) == {"other.html"}
 
 
 @pytest.mark.parametrize("how", WRITERS)
