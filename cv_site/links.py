@@ -21,7 +21,7 @@ class LinkKind:
 
     name: str  # the key used in the data
     label: str  # the visible / accessible text
-    icon: str  # id of the SVG symbol in templates/icons.svg.j2
+    icon: str  # key of its SVG in the ICONS table of templates/macros.html.j2
     pattern: str = "{}"  # how an id becomes a URL
 
     def url(self, value: str) -> str:
