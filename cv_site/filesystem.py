@@ -79,7 +79,7 @@ def link_as(source: str, target: str) -> None:
 def replace(temp: str, target: str) -> None:
     """Rename `temp` over `target`, which may be a folder of an earlier site (a folder became a file)."""
     if os.path.isdir(target) and not os.path.islink(target):
-        shutil.rmtree(target)
+        remove(target)
     os.replace(temp, target)
 
 
@@ -135,10 +135,10 @@ def folders_of(paths: Iterable[str]) -> set[str]:
 
 
 def files_under(folder: str) -> Iterator[str]:
-    for top, _, names in os.walk(folder):
-        relative = os.path.relpath(top, folder).replace(os.sep, "/")
+    """Every file (and link) under `folder`, as a path relative to it."""
+    for relative, _, names in walk(folder, topdown=True):
         for name in names:
-            yield name if relative == "." else f"{relative}/{name}"
+            yield f"{relative}/{name}" if relative else name
 
 
 def remove_empty_folders(root: str, removed: list[str]) -> None:

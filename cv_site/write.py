@@ -135,6 +135,7 @@ class InPlaceWriter(Writer):
     def __init__(self, output: Path, recorded: frozenset[str] = frozenset(), previous: Mapping[str, bytes] | None = None):
         super().__init__()
         self.output = self.root = os.path.abspath(output)
+        self.on_record = recorded  # what the record in the output says now
         self.recorded = recorded | frozenset(previous or ())
         self.previous = previous or {}
         self.temp = f"{self.output}/{TEMP_FOLDER}"
@@ -161,7 +162,8 @@ class InPlaceWriter(Writer):
                 raise UserError([Problem(display_path(f"{self.output}/{link}"), None, None, "--output",
                                          f"this is a link, and cv-site writes {path} in a folder of its own here; "
                                          "remove the link (nothing is written through it) and build again")])
-        write_manifest(self.output, self.recorded | produced)  # killed below: the record is a superset
+        if not produced <= self.on_record:  # killed below, the record still covers every new file
+            write_manifest(self.output, self.recorded | produced)
         for temp, path in self.journal.temps:
             self._make_place(path)
             os.replace(temp, f"{self.output}/{path}")
@@ -170,7 +172,8 @@ class InPlaceWriter(Writer):
         for path in stale:
             os.unlink(f"{self.output}/{path}")
         remove_empty_folders(self.output, stale)
-        write_manifest(self.output, produced)
+        if produced != self.on_record:  # a rebuild that changed no path leaves the record as it is
+            write_manifest(self.output, produced)
         shutil.rmtree(self.temp, ignore_errors=True)
         return WriteStats(len(written), len(produced) - len(written), len(stale), tuple(sorted(written + stale)))
 

@@ -437,3 +437,13 @@ def test_a_file_system_mounted_inside_the_output_is_refused(tmp_path: Path, monk
         write({"index.html": b"j"}, out)
     monkeypatch.undo()
     assert snapshot(out) == {"index.html": b"i", "mnt/data.bin": b"on another disk"}
+
+
+def test_an_in_place_rebuild_that_changes_no_path_leaves_the_record_alone(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    write({"index.html": b"1", "a.html": b"a"}, out, "in place")
+    before = (out / MANIFEST).stat().st_ino
+    write({"index.html": b"2", "a.html": b"a"}, out, "in place")  # a changed file, the same paths
+    assert (out / MANIFEST).stat().st_ino == before
+    write({"index.html": b"2"}, out, "in place")
+    assert read_manifest(out) == {"index.html"}
