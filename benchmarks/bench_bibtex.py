@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_bib import generate  # noqa: E402
 
-from cv_site.bibtex import _split, clear_caches, load_bibtex  # noqa: E402
+from cv_site.load.bibtex import _split, clear_caches, load_bibtex  # noqa: E402
 from cv_site.model import Person  # noqa: E402
 
 SIZES = (50, 500, 5000, 20000)

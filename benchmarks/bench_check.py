@@ -3,7 +3,7 @@
 For 0, 50, 500 and 5,000 generated entries (see generate_bib.py) in a site with a minimal
 data/cv.yml, times `python -m cv_site check --source DIR` from start to exit (interpreter start-up
 and imports included), median and minimum of `runs`; 0 entries is the fixed cost of a check. Also
-times the imports alone (`python -c "import cv_site.cli, cv_site.load"`: validators are built on
+times the imports alone (`python -c "import cv_site.cli, cv_site.load.site"`: validators are built on
 first use, so not in this figure) and bare start-up (`python -c pass`).
 Targets: 5,000 entries in under 1 s, 500 in under 150 ms, whole process. Prints, asserts nothing.
 
@@ -60,7 +60,7 @@ def main(runs: int) -> None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(Path(folder, "pycache"))
         print(f"{'what':>22} {'median':>9} {'min':>9}")
-        for label, code in [("python -c pass", "pass"), ("imports only", "import cv_site.cli, cv_site.load")]:
+        for label, code in [("python -c pass", "pass"), ("imports only", "import cv_site.cli, cv_site.load.site")]:
             median, best, _ = timed([python, "-c", code], runs, env)
             print(f"{label:>22} {median * 1000:>7.0f}ms {best * 1000:>7.0f}ms")
         for size in SIZES:

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cv_site import pdf  # noqa: E402
-from cv_site.load import load_site  # noqa: E402
+from cv_site.pdf import document as pdf  # noqa: E402
+from cv_site.load.site import load_site  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_bibtex import median_time  # noqa: E402

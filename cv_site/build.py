@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from cv_site.errors import UserError
-from cv_site.load import Loader
+from cv_site.load.site import Loader
 from cv_site.jobs import MAX_PIECES, SharedWork, available_jobs
 from cv_site.model import Publication, SiteModel
-from cv_site.render import SiteRender, SiteRenderer, paper_slugs
+from cv_site.site.pages import SiteRender, SiteRenderer, paper_slugs
 from cv_site.output import check_place, claim, locked
 from cv_site.swap import SwapWriter
 from cv_site.write import InPlaceWriter, OutputFiles, WriteStats, Writer, write_site
@@ -236,7 +236,7 @@ class Builder:
         return self.options.jobs or (cores if papers >= PARALLEL_FROM else 1)
 
     def _pdf(self, site: SiteModel, timings: dict[str, float]) -> bytes:
-        from cv_site.pdf import render_pdf  # not imported by --no-pdf builds
+        from cv_site.pdf.document import render_pdf  # not imported by --no-pdf builds
 
         started = time.perf_counter()
         try:
@@ -255,7 +255,7 @@ class Builder:
         """Jinja remembers which loader found each template: a new file in the site's templates/
         must take the place of the theme's file it now shadows, so compiled templates go."""
         self.renderer = SiteRenderer(self.options.source, keep=self.keep)
-        from cv_site.pdf import forget_templates
+        from cv_site.pdf.document import forget_templates
 
         forget_templates(self.options.source)
 

@@ -121,7 +121,7 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from cv_site.load import load_site
+    from cv_site.load.site import load_site
 
     started = time.perf_counter()
     site = load_site(args.source)
@@ -168,7 +168,7 @@ def _schema(args: argparse.Namespace) -> int:
     import json
 
     from cv_site.model import CvFile, NewsFile, Settings
-    from cv_site.records import json_schema
+    from cv_site.load.records import json_schema
 
     model = {"cv": CvFile, "site": Settings, "news": NewsFile}[args.file]
     print(json.dumps(json_schema(model), indent=2, ensure_ascii=False))
@@ -183,7 +183,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _import_alfolio(args: argparse.Namespace) -> int:
-    from cv_site.alfolio import import_alfolio, write_imported
+    from cv_site.importers.alfolio import import_alfolio, write_imported
 
     imported = import_alfolio(args.path)
     written = write_imported(imported, args.output, args.force)

@@ -13,12 +13,12 @@ from functools import cached_property
 from itertools import groupby
 from typing import Annotated, Iterator, Literal, Union
 
-from cv_site.dates import HINT as DATE_HINT
-from cv_site.dates import DateRange, PartialDate, parse_date, parse_range
+from cv_site.text.dates import HINT as DATE_HINT
+from cv_site.text.dates import DateRange, PartialDate, parse_date, parse_range
 from cv_site.errors import Problem
 from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, Link, is_safe_url, make_link
-from cv_site.records import Description, Issue, Parsed, Record, Tagged
-from cv_site.records import field as rule
+from cv_site.load.records import Description, Issue, Parsed, Record, Tagged
+from cv_site.load.records import field as rule
 
 
 # --- field types -------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ class Site:
         return True
 
     def _set_base(self, site) -> None:
-        from cv_site.render import base_parts
+        from cv_site.site.pages import base_parts
 
         self.base_path = base_parts(self.options.base_url if self.options.base_url is not None else site.settings.url)[1]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from cv_site.build import BuildOptions, build
-from cv_site.richtext import plain
+from cv_site.text.richtext import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")

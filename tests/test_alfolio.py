@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cv_site.alfolio import _time_table_kind, import_alfolio, write_imported
+from cv_site.importers.alfolio import _time_table_kind, import_alfolio, write_imported
 from cv_site.build import BuildOptions, build
 from cv_site.cli import main
 from cv_site.scaffold import scaffold

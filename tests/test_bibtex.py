@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cv_site.bibtex import load_bibtex
+from cv_site.load.bibtex import load_bibtex
 from cv_site.model import Person, Publication
 
 DATA = Path(__file__).parent / "data" / "bib"
@@ -416,7 +416,7 @@ import sys  # noqa: E402
 from bibtexparser import model as bib_model  # noqa: E402
 from bibtexparser.splitter import Splitter  # noqa: E402
 
-from cv_site.bibtex import _from_bibtexparser, _split  # noqa: E402
+from cv_site.load.bibtex import _from_bibtexparser, _split  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from generate_bib import generate  # noqa: E402
@@ -473,7 +473,7 @@ SPLITTER_CASES = [
 
 def test_well_formed_files_are_read_without_bibtexparser(monkeypatch: pytest.MonkeyPatch) -> None:
     """bibtexparser (and pylatexenc, which it imports) is only for the blocks `_split` cannot read."""
-    monkeypatch.setattr("cv_site.bibtex._Fallback", None)
+    monkeypatch.setattr("cv_site.load.bibtex._Fallback", None)
     text = generate(100) + (DATA / "al-folio.bib").read_text("utf-8") + SPLITTER_CASES[1] + SPLITTER_CASES[-6]
     strings, entries = 4 + 1 + 3, 100 + 3 + 1  # generated, al-folio, the two cases
     assert len(_split(text)) == strings + entries

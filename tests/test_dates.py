@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from cv_site.dates import DateError, parse_date, parse_range
+from cv_site.text.dates import DateError, parse_date, parse_range
 
 
 @pytest.mark.parametrize(

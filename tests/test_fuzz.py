@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cv_site.errors import UserError
-from cv_site.load import load_site
-from cv_site.pdf import render_pdf
-from cv_site.render import SiteRenderer
+from cv_site.load.site import load_site
+from cv_site.pdf.document import render_pdf
+from cv_site.site.pages import SiteRenderer
 from test_wild import html_problems
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))

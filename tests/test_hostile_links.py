@@ -23,10 +23,10 @@ import pytest
 from cv_site.build import BuildOptions, build
 from cv_site.errors import UserError
 from cv_site.links import is_safe_url
-from cv_site.load import load_site
-from cv_site.markup import MarkdownRenderer
-from cv_site.pdf import PdfRenderer, render_pdf
-from cv_site.typst_markup import inline as typst_inline
+from cv_site.load.site import load_site
+from cv_site.site.markdown import MarkdownRenderer
+from cv_site.pdf.document import PdfRenderer, render_pdf
+from cv_site.pdf.typst import inline as typst_inline
 
 # --- the corpus ----------------------------------------------------------------------------------
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cv_site.latex import NBSP, latex_to_marked, latex_to_text, unescape_url, unknown_commands
-from cv_site.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MARKERS, MATH, has_markers
+from cv_site.text.latex import NBSP, latex_to_marked, latex_to_text, unescape_url, unknown_commands
+from cv_site.text.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MARKERS, MATH, has_markers
 
 
 @pytest.mark.parametrize(

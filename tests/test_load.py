@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from cv_site.cli import main
-from cv_site.load import load_site
+from cv_site.load.site import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

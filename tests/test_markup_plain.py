@@ -7,7 +7,7 @@ import sys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cv_site.markup import MarkdownRenderer, _is_plain_paragraph
+from cv_site.site.markdown import MarkdownRenderer, _is_plain_paragraph
 
 WORDS = st.sampled_from([
     "Ada", "writes", "for", "the", "Engine.", "Grace,", "2020", "1.", "-", "+", "It's", '"new"', "(HKU)",
@@ -42,7 +42,7 @@ def test_lines_that_could_be_markdown_are_not_plain():
 
 
 def test_markdown_is_imported_only_when_a_text_needs_the_parser():
-    code = ("import sys; from cv_site.markup import MarkdownRenderer as R; r = R()\n"
+    code = ("import sys; from cv_site.site.markdown import MarkdownRenderer as R; r = R()\n"
             "r.block('one line'); r.block('two\\nlines\\n'); r.inline('plain'); print('markdown' in sys.modules)\n"
             "r.block('*emphasis*'); print('markdown' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cv_site.model import Author, Person
-from cv_site.names import OwnerMatcher, names_text, parse_names, without_marks
+from cv_site.text.names import OwnerMatcher, names_text, parse_names, without_marks
 
 
 def parts(text: str) -> list[tuple[str, str, str, str]]:

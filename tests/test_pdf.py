@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cv_site import pdf as pdf_module
+from cv_site.pdf import document as pdf_module
 from cv_site.errors import UserError
 from cv_site.links import make_link
 from cv_site.model import (
@@ -22,7 +22,7 @@ from cv_site.model import (
     SiteModel,
     SourceRef,
 )
-from cv_site.pdf import render_pdf
+from cv_site.pdf.document import render_pdf
 from conftest import run_sitecheck
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
@@ -104,7 +104,7 @@ def small_site() -> SiteModel:
 
 @pytest.fixture(scope="module")
 def example():
-    from cv_site.load import load_site
+    from cv_site.load.site import load_site
 
     site = load_site(REPO)
     data = render_pdf(site, REPO)

@@ -1,10 +1,10 @@
-"""User text to Typst (cv_site.typst_markup): string literals, never markup. No poppler needed."""
+"""User text to Typst (cv_site.pdf.typst): string literals, never markup. No poppler needed."""
 
 from __future__ import annotations
 
 import pytest
 
-from cv_site.typst_markup import Typst, block, inline, literal, plain, string
+from cv_site.pdf.typst import Typst, block, inline, literal, plain, string
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from typing import Annotated, Iterator, Literal, Union
 import jsonschema
 import pytest
 
-from cv_site.records import Description, InvalidData, Issue, Parsed, Record, Tagged, field, format_loc, json_schema
+from cv_site.load.records import Description, InvalidData, Issue, Parsed, Record, Tagged, field, format_loc, json_schema
 
 
 def _parse_even(value: object) -> int:

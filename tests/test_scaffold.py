@@ -12,7 +12,7 @@ import yaml
 
 from cv_site.build import BuildOptions, build
 from cv_site.cli import main
-from cv_site.load import load_site
+from cv_site.load.site import load_site
 from cv_site.model import SECTION_KINDS
 from cv_site.scaffold import requirement, scaffold, starter_files
 from conftest import run_sitecheck

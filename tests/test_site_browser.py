@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import require_chromium, small_site
-from cv_site.render import SiteRenderer
+from cv_site.site.pages import SiteRenderer
 from cv_site.write import write_site
 
 require_chromium()  # where the browser is missing, the module is skipped (or, in CI, fails) here

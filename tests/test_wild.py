@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from cv_site.bibtex import load_bibtex
+from cv_site.load.bibtex import load_bibtex
 from cv_site.errors import UserError
-from cv_site.load import load_site
+from cv_site.load.site import load_site
 from cv_site.model import Person, Publication
-from cv_site.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MATH
+from cv_site.text.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MATH
 
 WILD = Path(__file__).parent / "wild"
 FILES = sorted(path.name for path in WILD.glob("*.bib"))

@@ -13,7 +13,7 @@ import pytest
 
 from cv_site.build import BuildOptions, build
 from cv_site.errors import UserError
-from cv_site.load import Loader
+from cv_site.load.site import Loader
 from cv_site.model import SiteModel
 
 WILD = Path(__file__).parent / "wild_yaml"

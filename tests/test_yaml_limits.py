@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cv_site import yamlfile, yamllimits
+from cv_site.load import yamlfile, yamllimits
 from cv_site.model import CvFile
-from cv_site.yamlfile import parse_yaml, validate
-from cv_site.yamllimits import MAX_DEPTH, MAX_REPEATED, MAX_REPEATED_CHARACTERS, CarefulLoader
+from cv_site.load.yamlfile import parse_yaml, validate
+from cv_site.load.yamllimits import MAX_DEPTH, MAX_REPEATED, MAX_REPEATED_CHARACTERS, CarefulLoader
 
 from test_bad_inputs import (
     GOOD_BIB,

@@ -1,7 +1,7 @@
 import pytest
 
 from cv_site.model import CvFile, Settings
-from cv_site.yamlfile import format_loc, parse_loc, parse_yaml, validate
+from cv_site.load.yamlfile import format_loc, parse_loc, parse_yaml, validate
 
 CV = """\
 person:

@@ -1,6 +1,6 @@
-"""python -m cv_site.fonts: regenerate bundled.txt from the installed typst wheel."""
+"""python -m cv_site.pdf.fonts: regenerate bundled.txt from the installed typst wheel."""
 
-from cv_site.fonts import BUNDLED, _read_ranges, generate_bundled
+from cv_site.pdf.fonts import BUNDLED, _read_ranges, generate_bundled
 
 text = generate_bundled()
 BUNDLED.write_text(text, "ascii")

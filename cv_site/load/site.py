@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import re
 from pathlib import Path
 
-from cv_site.bibtex import load_bibtex
+from cv_site.load.bibtex import load_bibtex
 from cv_site.errors import Problem, UserError, did_you_mean, display_path
 from cv_site.model import (
     CvFile,
@@ -26,8 +26,8 @@ from cv_site.model import (
     SiteModel,
     SourceRef,
 )
-from cv_site.records import Record
-from cv_site.yamlfile import YamlDocument, parse_loc, parse_yaml, validate
+from cv_site.load.records import Record
+from cv_site.load.yamlfile import YamlDocument, parse_loc, parse_yaml, validate
 
 SETTINGS_FILE = "site.yml"
 CV_FILE = "cv.yml"

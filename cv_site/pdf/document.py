@@ -24,8 +24,8 @@ from typing import Any, Iterable, Iterator
 
 import jinja2
 
-from cv_site import fonts as _fonts
-from cv_site.dates import DateRange, PartialDate
+from cv_site.pdf import fonts as _fonts
+from cv_site.text.dates import DateRange, PartialDate
 from cv_site.errors import Problem, UserError
 from cv_site.links import Link
 from cv_site.model import (
@@ -34,12 +34,12 @@ from cv_site.model import (
     PublicationsSection,
     SiteModel,
 )
-from cv_site.records import Record
+from cv_site.load.records import Record
 from cv_site.template_errors import template_errors
 from cv_site.theme import template_display_path, template_loader
 from cv_site.labels import IN_PROGRESS_HEADING, MONTH_NAMES, editors_mark, status_label
-from cv_site.richtext import plain as plain_text
-from cv_site.typst_markup import Typst, block, inline, literal, rich_typst, string
+from cv_site.text.richtext import plain as plain_text
+from cv_site.pdf.typst import Typst, block, inline, literal, rich_typst, string
 
 TEMPLATE = "cv.typ.j2"
 BODY_FONT = "New Computer Modern"

@@ -19,7 +19,7 @@ from dataclasses import replace
 from functools import lru_cache
 from operator import attrgetter
 
-from cv_site.latex import latex_to_text
+from cv_site.text.latex import latex_to_text
 from cv_site.model import Author, Person, is_cjk, normalise_name
 
 # `and others` is BibTeX's "et al."; some exports write "et al." itself as a name.

@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable, NamedTuple, Union
 
-from cv_site.dates import MONTHS, DateError, parse_date
+from cv_site.text.dates import MONTHS, DateError, parse_date
 from cv_site.errors import Problem, Severity
-from cv_site.latex import clear_cache as clear_latex_cache
-from cv_site.latex import latex_to_marked, unescape_url, unknown_commands
+from cv_site.text.latex import clear_cache as clear_latex_cache
+from cv_site.text.latex import latex_to_marked, unescape_url, unknown_commands
 from cv_site.labels import MONTH_NAMES, editors_mark
 from cv_site.links import PAPER_LINK_KINDS, Link, is_safe_url, make_link
 from cv_site.model import Person, Publication, SourceRef
-from cv_site.names import OwnerMatcher, names_text, parse_names, without_marks
-from cv_site.richtext import has_markers, plain
-from cv_site.names import clear_cache as clear_names_cache
+from cv_site.text.names import OwnerMatcher, names_text, parse_names, without_marks
+from cv_site.text.richtext import has_markers, plain
+from cv_site.text.names import clear_cache as clear_names_cache
 
 MONTH_MACROS = {name[:3].lower(): name for name in MONTH_NAMES}
 

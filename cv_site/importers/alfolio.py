@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from cv_site.dates import ONGOING_WORDS, DateError, parse_range
+from cv_site.text.dates import ONGOING_WORDS, DateError, parse_range
 from cv_site.errors import Problem, UserError
 from cv_site.model import CvFile, NewsFile, Settings
 

@@ -3,7 +3,7 @@
 Typst draws a missing glyph as an empty box (tofu) without a warning. The PDF build therefore
 checks every character of the data against the fonts it may use: the fonts bundled in the typst
 wheel (their coverage is stored in `bundled.txt`, generated from the wheel by
-`python -m cv_site.fonts`) and any font files the site configures (`pdf.font_paths`), whose
+`python -m cv_site.pdf.fonts`) and any font files the site configures (`pdf.font_paths`), whose
 `cmap` tables are read here with a minimal OpenType reader (TTF, OTF, TTC).
 """
 
@@ -177,7 +177,7 @@ def generate_bundled() -> str:
             at = data.find(tag, at + 1)
     version = getattr(typst, "__version__", "?")
     header = f"# Code points drawn by the {faces} font faces bundled in typst {version} (hex ranges).\n"
-    header += "# Regenerate with: python -m cv_site.fonts\n"
+    header += "# Regenerate with: python -m cv_site.pdf.fonts\n"
     return header + "\n".join(" ".join(chunk) for chunk in _chunks(_ranges(points), 12)) + "\n"
 
 

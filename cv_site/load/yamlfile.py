@@ -21,9 +21,9 @@ from typing import Any
 import yaml
 
 from cv_site.errors import Problem
-from cv_site.records import Issue, Loc, Record, format_loc
-from cv_site.yamllimits import MAX_DEPTH, CarefulLoader, Refused, too_deep
-from cv_site.yamllimits import FastLoader as FAST_LOADER
+from cv_site.load.records import Issue, Loc, Record, format_loc
+from cv_site.load.yamllimits import MAX_DEPTH, CarefulLoader, Refused, too_deep
+from cv_site.load.yamllimits import FastLoader as FAST_LOADER
 
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _TEXT = "tag:yaml.org,2002:str"

@@ -20,7 +20,7 @@ import re
 from typing import Iterator
 
 from cv_site.links import is_safe_url, readable_url
-from cv_site.richtext import Node, math_source, math_text, parse
+from cv_site.text.richtext import Node, math_source, math_text, parse
 
 
 class Typst(str):

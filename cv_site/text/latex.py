@@ -19,7 +19,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from cv_site.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MATH, plain
+from cv_site.text.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MATH, plain
 
 NBSP = "\u00a0"
 

@@ -34,11 +34,11 @@ import jinja2
 import jinja2.runtime
 from markupsafe import Markup, escape
 
-from cv_site.dates import DateRange, PartialDate
+from cv_site.text.dates import DateRange, PartialDate
 from cv_site.errors import Problem, UserError
 from cv_site.labels import IN_PROGRESS_HEADING, STATUS_LABELS, editors_mark
 from cv_site.links import is_safe_url
-from cv_site.markup import MarkdownRenderer, rich_html
+from cv_site.site.markdown import MarkdownRenderer, rich_html
 from cv_site.model import Author, Publication, SiteModel
 from cv_site.template_errors import template_errors
 from cv_site.theme import static_dirs, template_loader

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from cv_site.links import SAFE_SCHEMES, is_safe_url
-from cv_site.richtext import Node, has_markers, math_source, math_text, parse
+from cv_site.text.richtext import Node, has_markers, math_source, math_text, parse
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as etree
