@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 _ABSOLUTE = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+# How an arXiv id may be written with its address or scheme in front ("arXiv:2403.02330").
+ARXIV_PREFIX = re.compile(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

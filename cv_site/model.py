@@ -420,15 +420,12 @@ class Publication:
     abstract: str = ""
     doi: str = ""
     arxiv_id: str = ""
-    venue_line: str = ""  # where and how it appeared, by entry type ("PhD thesis, MIT"), styled
     styled: dict[str, str] = field(default_factory=dict)  # fields with italic/bold/math (richtext markers)
 
     def styled_text(self, name: str) -> str:
         """A field with its italic, bold and math markers (see richtext); "" when absent."""
         if name in self.styled:
             return self.styled[name]
-        if name == "venue_line":
-            return self.venue_line or self.venue or self.fields.get("note", "")
         return self.title if name == "title" else self.abstract if name == "abstract" else self.fields.get(name, "")
 
     @property

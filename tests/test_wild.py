@@ -21,6 +21,7 @@ import pytest
 from cv_site.load.bibtex import load_bibtex
 from cv_site.errors import UserError
 from cv_site.load.site import load_site
+from cv_site.views.venue import venue_line
 from cv_site.model import Person, Publication
 from cv_site.text.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MATH
 
@@ -42,7 +43,7 @@ def describe(publications: list[Publication], problems: list) -> str:
             lines.append(f"  authors: {people(p.authors)}")
         if p.editors:
             lines.append(f"  editors: {people(p.editors)}")
-        lines.append(f"  venue:   {p.venue_line.translate(_SHOW)}")
+        lines.append(f"  venue:   {venue_line(p).translate(_SHOW)}")
         lines.append(f"  year:    {p.year}" + (f"-{p.month:02d}" if p.month else ""))
         if p.links:
             lines.append("  links:   " + " ".join(f"{link.kind.name}={link.href}" for link in p.links))

@@ -24,8 +24,8 @@ from cv_site.text.dates import MONTHS, DateError, parse_date
 from cv_site.errors import Problem, Severity
 from cv_site.text.latex import clear_cache as clear_latex_cache
 from cv_site.text.latex import latex_to_marked, unescape_url, unknown_commands
-from cv_site.labels import MONTH_NAMES, editors_mark
-from cv_site.links import PAPER_LINK_KINDS, Link, is_safe_url, make_link
+from cv_site.labels import MONTH_NAMES
+from cv_site.links import ARXIV_PREFIX, PAPER_LINK_KINDS, Link, is_safe_url, make_link
 from cv_site.model import Person, Publication, SourceRef
 from cv_site.text.names import OwnerMatcher, names_text, parse_names, without_marks
 from cv_site.text.richtext import has_markers, plain
@@ -82,7 +82,6 @@ _PREPRINT_VENUE = re.compile(r"^(arxiv|biorxiv|medrxiv|chemrxiv|corr)\b", re.IGN
 _SUBMITTED_NOTE = re.compile(r"\bsubmitted to\b|\bunder review\b", re.IGNORECASE)
 _SUBMITTED_STATES = frozenset({"submitted", "under review", "inreview", "in review"})
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_ARXIV_PREFIX = re.compile(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", re.IGNORECASE)
 _YEAR = re.compile(r"\d{4}")
 _VALID_KEY = re.compile(r"[^\s,{}\"#%'()=]+")
 _MACRO_NAME = re.compile(r"[A-Za-z_][\w\-:.+/']*")
@@ -291,9 +290,8 @@ class _Loader:
             award=fields.get("award", ""),
             annotation=fields.get("annotation", ""),
             abstract=fields.get("abstract", ""),
-            doi=_without_prefix(_DOI_PREFIX, fields.get("doi", "").strip()),
+            doi=_DOI_PREFIX.sub("", fields.get("doi", "").strip()),
             arxiv_id=arxiv_id,
-            venue_line=_venue_line(entry_type, entry.entry_type, fields, styled, raw),
             styled=styled,
         )
 
@@ -374,7 +372,7 @@ class _Loader:
                 value = arxiv_id
             elif kind in fields and (value := fields[kind].strip()):
                 if kind == "doi":
-                    value = _without_prefix(_DOI_PREFIX, value)
+                    value = _DOI_PREFIX.sub("", value)
             else:
                 continue
             link = make_link(kind, _asset_path(kind, value))
@@ -471,14 +469,7 @@ def _arxiv_id(fields: dict[str, str]) -> str:
     archive = fields.get("archiveprefix", "") or fields.get("eprinttype", "")
     if not value and archive.strip().lower() == "arxiv":
         value = fields.get("eprint", "")
-    return _without_prefix(_ARXIV_PREFIX, value.strip()).removesuffix(".pdf")
-
-
-def _without_prefix(prefix: re.Pattern, text: str) -> str:
-    """`prefix.sub("", text)` for a pattern anchored at the start, without building a new string
-    when it does not match (most DOIs and arXiv ids are written bare)."""
-    match = prefix.match(text)
-    return text[match.end() :] if match else text
+    return ARXIV_PREFIX.sub("", value.strip()).removesuffix(".pdf")
 
 
 def _status(entry_type: str, fields: dict[str, str], venue: str, arxiv_id: str) -> str:
@@ -697,121 +688,3 @@ def _from_bibtexparser(block: object) -> _Block | None:
         reason = getattr(block.error, "abort_reason", None) or str(block.error)
         return _BrokenBlock(block.raw or "", reason, block.start_line + 1)
     return None  # a comment or @preamble
-
-
-# --- the venue line ------------------------------------------------------------------------------
-
-_THESIS_TYPES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis", "mathesis": "Master's thesis",
-                 "bathesis": "Bachelor's thesis", "candthesis": "Candidate thesis"}  # fmt: skip
-_REPORT_TYPES = {"techreport": "Technical Report", "resreport": "Research Report"}
-_PATENT_COUNTRIES = {"patentus": "US", "patenteu": "EP", "patentde": "DE", "patentuk": "GB", "patentfr": "FR",
-                     "patentjp": "JP", "patentcn": "CN", "patentwo": "WO"}  # fmt: skip
-_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
-_IN_A_BOOK = frozenset({"incollection", "inbook", "bookinbook", "inreference", "suppbook", "suppcollection"})
-
-
-def _venue_line(entry_type: str, written_type: str, fields: dict[str, str], styled: dict[str, str],
-                raw: dict[str, str]) -> str:
-    """Where and how the work appeared, by entry type, with italic/bold/math markers kept:
-    "Journal, vol. 3, no. 2, pp. 1–10", "In: A. Editor (ed.), Book, pp. 5–9. Publisher",
-    "PhD thesis, School", "Technical Report 123, Institution", "Patent US 1234", "Software"."""
-
-    def get(name: str) -> str:
-        value = (styled.get(name) or fields.get(name, "")).strip()
-        return "" if value.startswith(("http://", "https://")) else value
-
-    def join(*parts: str, sep: str = ", ") -> str:
-        return sep.join(filter(None, parts))
-
-    def publisher() -> str:  # publisher and edition: only for the kinds that show them
-        return join(get("publisher"), get("address") or get("location"))
-
-    def edition() -> str:
-        return _edition(fields.get("edition", "").strip())
-
-    pages = fields.get("pages", "").strip().replace("--", "–").replace("-", "–")
-    pages = (("pp. " if "–" in pages or "," in pages else "p. ") + pages) if pages else ""
-    volume = "vol. " + fields["volume"].strip() if fields.get("volume", "").strip() else ""
-    number = fields.get("number", "").strip()
-    kind = entry_type if written_type == entry_type else "misc"
-
-    if kind in ("article", "periodical"):
-        line = join(get("journal") or get("journaltitle"), volume, "no. " + number if number else "", pages)
-    elif kind in ("inproceedings", "conference"):
-        line = join(get("booktitle") or get("eventtitle"), volume, pages, get("organization") if get("booktitle") else get("publisher"))
-    elif kind in _IN_A_BOOK and get("booktitle") or kind == "incollection":
-        editors = _editor_list(raw.get("editor", ""))
-        chapter = "ch. " + fields["chapter"].strip() if fields.get("chapter", "").strip() else ""
-        line = join(join(editors, get("booktitle"), edition(), volume, chapter, pages), publisher(), sep=". ")
-        line = "In: " + line if line else ""
-    elif kind == "inbook":  # classic BibTeX: the title is the book's, chapter/pages the part
-        chapter = "Chapter " + fields["chapter"].strip() if fields.get("chapter", "").strip() else ""
-        line = join(join(chapter, pages), edition(), publisher(), sep=". ")
-    elif kind in ("book", "mvbook", "collection", "mvcollection", "booklet", "reference"):
-        line = join(edition(), get("series") + (" " + number if number else "") if get("series") else "",
-                    volume, publisher() or get("howpublished"))
-    elif kind in ("proceedings", "mvproceedings"):
-        line = join(get("series"), volume, get("organization"), publisher())
-    elif kind in ("phdthesis", "mastersthesis", "thesis"):
-        written = fields.get("type", "").strip()
-        label = _THESIS_TYPES.get(written.lower(), written) or _THESIS_TYPES.get(kind, "Thesis")
-        line = join(label, get("school") or get("institution"), get("address") or get("location"))
-    elif kind in ("techreport", "report"):
-        written = fields.get("type", "").strip()
-        label = _REPORT_TYPES.get(written.lower(), written) or ("Technical Report" if kind == "techreport" else "Report")
-        line = join(join(label, number, sep=" "), get("institution") or get("school") or get("publisher"))
-    elif kind == "manual":
-        line = join("Manual", edition(), get("organization") or get("publisher") or get("institution"))
-    elif kind == "patent":
-        country = _PATENT_COUNTRIES.get(fields.get("type", "").strip().lower(), "")
-        if country and number.upper().startswith(country):
-            country = ""
-        line = join(join("Patent", country, number, sep=" "), get("holder"))
-    elif kind in ("software", "dataset"):
-        version = fields.get("version", "").strip()
-        line = join("Software" if kind == "software" else "Dataset", "version " + version if version else "",
-                    get("publisher") or get("organization") or get("institution") or get("howpublished"))
-    elif kind in ("online", "electronic", "www"):
-        urldate = fields.get("urldate", "").strip()
-        where = get("organization") or get("publisher") or get("howpublished") or get("journal")
-        line = join(where or _eprint(fields) or "Online", "accessed " + urldate if urldate else "")
-    else:  # misc, unpublished, standard and the unknown types
-        line = join(get("howpublished"), get("journal") or get("booktitle") or get("publisher")
-                    or get("organization") or get("institution") or get("school"))
-    eprint = _eprint(fields)
-    if eprint and not line:
-        line = eprint
-    note = get("note")
-    if note and kind in ("misc", "unpublished", "online", "electronic", "www") and note not in line:
-        line = join(line, note, sep=". ")
-    return line
-
-
-def _edition(edition: str) -> str:
-    if not edition:
-        return ""
-    if edition.isdigit():
-        n = int(edition)
-        ordinal = _ORDINALS.get(n if n % 100 not in (11, 12, 13) else 0, "") or _ORDINALS.get(n % 10, "")
-        ordinal = f"{n}{ordinal[-2:]}" if ordinal and n % 100 not in (11, 12, 13) else f"{n}th"
-        return f"{ordinal} edition"
-    return edition if "ed" in edition.lower() else f"{edition} edition"
-
-
-def _editor_list(field_text: str) -> str:
-    editors = [a.display for a in parse_names(field_text)] if field_text.strip() else []
-    if not editors:
-        return ""
-    return ", ".join(editors) + editors_mark(len(editors))
-
-
-def _eprint(fields: dict[str, str]) -> str:
-    eprint = fields.get("eprint", "").strip()
-    if not eprint:
-        return ""
-    archive = (fields.get("eprinttype", "") or fields.get("archiveprefix", "")).strip()
-    if archive.lower() == "arxiv" or (not archive and re.fullmatch(r"\d{4}\.\d{4,5}(v\d+)?", eprint)):
-        arxiv = "arXiv:" + _without_prefix(_ARXIV_PREFIX, eprint)
-        primary = fields.get("primaryclass", "").strip() or fields.get("eprintclass", "").strip()
-        return f"{arxiv} [{primary}]" if primary else arxiv
-    return f"{archive}: {eprint}" if archive else eprint

@@ -28,6 +28,7 @@ from cv_site.pdf import fonts as _fonts
 from cv_site.text.dates import DateRange, PartialDate
 from cv_site.errors import Problem, UserError
 from cv_site.links import Link
+from cv_site.views.venue import venue_line
 from cv_site.model import (
     PdfSettings,
     Publication,
@@ -110,11 +111,11 @@ def _paper_label(p: Publication) -> str:
 def _paper_details(p: Publication, label: str) -> list[str | Typst]:
     """The venue line by entry type ("PhD thesis, School", "Journal, vol. 3, pp. 1–9"), italic and
     bold kept; for a hand-made Publication without one, the venue, volume and pages."""
-    if p.venue_line:
-        line = plain_text(p.venue_line)
+    if venue_line(p):
+        line = plain_text(venue_line(p))
         if line == label or (not p.is_published and line in label):
             return []
-        return [rich_typst(p.venue_line)]
+        return [rich_typst(venue_line(p))]
     parts: list[str | Typst] = []
     venue = p.venue
     if venue and venue != label and not (not p.is_published and venue in label):
@@ -409,7 +410,7 @@ def text_fields(site: SiteModel) -> Iterator[tuple[str, str, str] | tuple[str, s
             for paper in group.papers:
                 p = paper.publication
                 where = f"{p.source.file}"
-                for name, value in (("title", p.title), ("venue", plain_text(p.venue_line) or p.venue),
+                for name, value in (("title", p.title), ("venue", plain_text(venue_line(p)) or p.venue),
                                     ("annotation", p.annotation),
                                     ("award", p.award), ("abbr", p.abbr), ("note", p.fields.get("note", ""))):
                     if value:

@@ -39,6 +39,7 @@ from cv_site.errors import Problem, UserError
 from cv_site.labels import IN_PROGRESS_HEADING, STATUS_LABELS, editors_mark
 from cv_site.links import is_safe_url
 from cv_site.site.markdown import MarkdownRenderer, rich_html
+from cv_site.views.venue import venue_line
 from cv_site.model import Author, Publication, SiteModel
 from cv_site.template_errors import template_errors
 from cv_site.theme import static_dirs, template_loader
@@ -195,6 +196,8 @@ def scholar_date(publication: Publication) -> str:
 
 def rich_field(publication: Publication, name: str) -> Markup:
     """A paper's field as HTML, with its italic, bold and math (see richtext)."""
+    if name == "venue_line":
+        return rich_html(venue_line(publication) or publication.venue or publication.fields.get("note", ""))
     return rich_html(publication.styled_text(name))
 
 
