@@ -183,7 +183,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _import_alfolio(args: argparse.Namespace) -> int:
-    from cv_site.importers.alfolio import import_alfolio, write_imported
+    from cv_site.importers.alfolio import import_alfolio
+    from cv_site.importers.alfolio_write import write_imported
 
     imported = import_alfolio(args.path)
     written = write_imported(imported, args.output, args.force)

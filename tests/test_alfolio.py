@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cv_site.importers.alfolio import _time_table_kind, import_alfolio, write_imported
+from cv_site.importers.alfolio import import_alfolio
+from cv_site.importers.alfolio_cv import time_table_kind
+from cv_site.importers.alfolio_write import write_imported
 from cv_site.build import BuildOptions, build
 from cv_site.cli import main
 from cv_site.scaffold import scaffold
@@ -174,7 +176,7 @@ def test_unreadable_date_is_kept_and_reported(capsys):
     ("Projects", [{"title": "A project", "year": 2020}], "experience"),
 ])
 def test_time_table_kind(title, items, kind):
-    assert _time_table_kind(title, items) == kind
+    assert time_table_kind(title, items) == kind
 
 
 def test_refuses_to_overwrite_without_force(tmp_path: Path, capsys):
