@@ -15,6 +15,7 @@ from typing import Annotated, Iterator, Literal, Union
 
 from cv_site.text.dates import HINT as DATE_HINT
 from cv_site.text.dates import DateRange, PartialDate, parse_date, parse_range
+from cv_site.text.cjk import is_cjk
 from cv_site.errors import Problem
 from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, Link, is_safe_url, make_link
 from cv_site.load.records import Description, Issue, Parsed, Record, Tagged
@@ -331,12 +332,6 @@ def slugify(text: str) -> str:
 
 
 # --- publications (data/*.bib) -----------------------------------------------------------------
-
-
-def is_cjk(char: str) -> bool:
-    """Kana, CJK ideographs or Hangul. (A regular expression of these ranges takes 3 ms to compile.)"""
-    return ("\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u4dbf" or "\u4e00" <= char <= "\u9fff"
-            or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff")
 
 
 @dataclass(frozen=True, slots=True)

@@ -409,32 +409,29 @@ def test_never_raises_inside_an_entry(value: str) -> None:
     load_bibtex(f"@article{{k, title = {{{value}}}, author = {value}}}", "x.bib", OWNER)
 
 
-# --- the blocks are exactly what bibtexparser's Splitter reads ------------------------------------
+# --- the blocks are exactly what bibtexparser reads ------------------------------------------------
 
 import sys  # noqa: E402
 
-from bibtexparser import model as bib_model  # noqa: E402
-from bibtexparser.splitter import Splitter  # noqa: E402
-
-from cv_site.load.bibtex import _from_bibtexparser, _split  # noqa: E402
+from cv_site.load import bibblocks  # noqa: E402
+from cv_site.load.bibblocks import Piece, read_blocks, split_pieces  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from generate_bib import generate  # noqa: E402
 
 
+def blocks(text: str) -> list:
+    """The file's blocks as the loader reads them: piece by piece, most without bibtexparser."""
+    return [block for piece in split_pieces(text) for block in read_blocks(piece)]
+
+
 def bibtexparser_blocks(text: str) -> list:
-    """bibtexparser's blocks of the whole file, as `_split` gives them (comments left out)."""
-    blocks = []
-    for block in Splitter(text).split().blocks:
-        if isinstance(block, bib_model.DuplicateBlockKeyBlock):  # flagged by bibtexparser's Library
-            block = block.ignore_error_block
-        if (converted := _from_bibtexparser(block)) is not None:
-            blocks.append(converted)
-    return blocks
+    """bibtexparser's blocks of the whole file in one `parse_string`."""
+    return bibblocks._parsed_by_bibtexparser(Piece(bibblocks._blank_front_matter(text), 1, "", ""))
 
 
 def assert_same_blocks(text: str) -> None:
-    assert _split(text) == bibtexparser_blocks(text)
+    assert blocks(text) == bibtexparser_blocks(text)
 
 
 SPLITTER_CASES = [
@@ -448,8 +445,10 @@ SPLITTER_CASES = [
     "@article{a, title = {line one \\\nline two},\n x = 1}\n@misc{b,\n y = 2}",  # backslash-newline
     "@article{a, title = {x @ y}, x = 1}",  # @ in a value
     '@article{a, note = {a@b.org, @x (no block)}, t = "q@r", \n@misc = 1}',  # @ that starts no block
-    "@article{a, note = {see @misc{b}}, t = 1}\n@article{c, note = x @y (z), t = 1}",  # @ that does
-    "@article{a, title = {x\n@misc{b, y = 1}",  # unclosed, a new block starts
+    "@article{a, note = {see @misc{b}}, t = 1}\n@article{c, note = x @y (z), t = 1}",  # @ in a line
+    "@article{a, title = {x\n@misc{b, y = 1}",  # unclosed, a new block starts on a new line
+    "@article{a, title = {x} @misc{b, y = 1}",  # a new block starts after a broken one
+    "@article{a, title = {x}} @misc{b, y = 1}\n",  # two blocks on a line
     "@article{a, title = {{{{{deep}}}}}, x = 1}",  # deeper than the expression reads
     "@article{a, title = x = y, z = 1}",
     "@article{a, title, x = 1}",
@@ -458,6 +457,7 @@ SPLITTER_CASES = [
     "@article{a, title = {x}, title = {y}}\n@article{a, z = 1}",  # duplicate field, duplicate key
     "@article{a}",
     "@article{a, title = {x}",  # end of file
+    '@article{a, t = "x{"}',  # {"} at the end of the file
     '@string{v = "Venue"}\n@article{a, journal = v # { 2024}, t = "q\\"x"}',
     "@comment{x, y = {z}}\n@preamble{\"\\newcommand\"}\n@article{a, x = {1}}",
     "@article{a, title = {x}, \\y = 1}",
@@ -468,23 +468,25 @@ SPLITTER_CASES = [
     "@string{x = {a}, y = {b}}\n@string{x}\n@string{{x} = y}",
     "@article{a,\r\n  title = {x},\r\n  year = 2024\r\n}\r\n",  # CRLF
     "@article{k\\,ey, x = 1}\n@article{k@y, x = 1}\n@article{k, t\\itle = 1}",
+    "text before @misc{a, x = 1}\n  \t@misc{b, y = 2}",  # a block in the first line; one after blanks
+    "---\nemail: me@example.org\n---\n@misc{a, x = 1}",  # front matter
 ]
 
 
 def test_well_formed_files_are_read_without_bibtexparser(monkeypatch: pytest.MonkeyPatch) -> None:
-    """bibtexparser (and pylatexenc, which it imports) is only for the blocks `_split` cannot read."""
-    monkeypatch.setattr("cv_site.load.bibtex._Fallback", None)
-    text = generate(100) + (DATA / "al-folio.bib").read_text("utf-8") + SPLITTER_CASES[1] + SPLITTER_CASES[-6]
-    strings, entries = 4 + 1 + 3, 100 + 3 + 1  # generated, al-folio, the two cases
-    assert len(_split(text)) == strings + entries
+    """bibtexparser's slow reader is only for the pieces the regular expressions cannot read."""
+    monkeypatch.setattr("cv_site.load.bibblocks._parsed_by_bibtexparser", None)
+    text = generate(100) + (DATA / "al-folio.bib").read_text("utf-8") + SPLITTER_CASES[1] + SPLITTER_CASES[8]
+    strings, entries = 4 + 1, 100 + 3 + 2  # generated, al-folio, the two cases
+    assert len(blocks(text)) == strings + entries
 
 
 @pytest.mark.parametrize("text", SPLITTER_CASES)
-def test_split_agrees_with_bibtexparser(text: str) -> None:
+def test_blocks_agree_with_bibtexparser(text: str) -> None:
     assert_same_blocks(text)
 
 
-def test_split_agrees_on_files() -> None:
+def test_blocks_agree_on_files() -> None:
     paths = sorted([*DATA.glob("*.bib"), *WILD.glob("*.bib")])
     for text in [path.read_text(encoding="utf-8-sig") for path in paths] + [generate(300)]:
         assert_same_blocks(text)
@@ -492,27 +494,76 @@ def test_split_agrees_on_files() -> None:
 
 _PIECES = ["@article{", "@string{", "@comment{", "@preamble{", "@misc(", "@string(", "@x {", " @y{", "@", "{",
            "}", "(", ")", '"', '{"}', ",", "=", "#", "\n", "  ", "\\", "\\\n", "\\{", "\\}", "\\,", "a", "key",
-           "title = ", "x = {y}", "} y", "é王\U0001f600\x00"]  # fmt: skip
+           "title = ", "x = {y}", "} y", "é王\U0001f600\x00", "\r\n", "\n@misc{", "\n @misc{"]  # fmt: skip
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
-def test_split_agrees_on_random_text(text: str) -> None:
+def test_blocks_agree_on_random_text(text: str) -> None:
     assert_same_blocks(text)
 
 
 _VALUE_PIECES = ["{", "}", '"', '{"}', "\\", "\\{", "\\}", '\\"', "\\,", ",", "=", "#", " ", "\n",
-                 "\\\n", "word", "@", "~", "$x$", "jan"]  # fmt: skip
+                 "\\\n", "word", "@", "@x{", "~", "$x$", "jan"]  # fmt: skip
 _values = st.lists(st.sampled_from(_VALUE_PIECES), max_size=12).map("".join)
 _fields = st.lists(st.tuples(st.sampled_from(["title", " author", "\nyear "]), _values), max_size=5)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_fields, min_size=1, max_size=3), st.sampled_from(["}", ",}", ",\n}\n", "\n"]))
-def test_split_agrees_on_random_entries(entries: list, end: str) -> None:
+def test_blocks_agree_on_random_entries(entries: list, end: str) -> None:
     """Entries whose fields are mostly well formed, so that the fast path is the one tested."""
     text = "".join(
         f"@article{{k{i},\n" + ",".join(f"{name} = {{{value}}}" if i % 2 else f"{name}={value}" for name, value in fields) + end
         for i, fields in enumerate(entries)
     )
     assert_same_blocks(text)
+
+
+# --- serve's cache: what a reload gives is what a whole load gives -----------------------------------
+
+from cv_site.load.bibfile import BibFile  # noqa: E402
+
+_ENTRIES = [
+    "@article{a,\n  author = {Guo, Qiushan},\n  title = {A},\n  journal = v,\n  year = 2020\n}\n",
+    "@misc{b, author = {Luo, Ping}, title = {B}}\n",
+    "@misc{b, author = {Luo, Ping}, title = {B again}, year = {20x}}\n",  # a duplicate key, a warning
+    "@book{c,\n  title = {C},\n\n  pdf = {javascript:x}\n}\n",  # an error
+    "@misc{d, title = {unclosed\n",
+    "@inproceedings{e, title = {E}, crossref = {c}}\n",
+    "@misc{f, title = {F}} @misc{g, title = {G}}\n",  # two on a line
+    "@misc{h,\n  title = {T \\\\\n  U},\n  note = {\\foo}\n}\n",  # a line bibtexparser does not count
+    "@string{v = {Venue}}\n",
+    "@string{v = {Other venue}}\n",
+    "% a comment line\n",
+    "\n\n",
+]
+
+
+def described(publications: list[Publication], problems: list) -> tuple:
+    return ([(p, p.source.line) for p in publications], sorted(map(str, problems)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_ENTRIES), max_size=8).map("".join), min_size=1, max_size=6),
+       st.lists(st.booleans(), min_size=6, max_size=6))
+def test_a_reload_gives_what_a_whole_load_gives(texts: list[str], other_owner: list[bool]) -> None:
+    bib = BibFile("data/papers.bib")
+    for text, other in zip(texts, other_owner):
+        owner = Person(name="Ping Luo") if other else OWNER
+        assert described(*bib.load(text, owner)) == described(*load_bibtex(text, "data/papers.bib", owner))
+
+
+def test_a_reload_reads_only_what_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = generate(40)
+    bib = BibFile("data/papers.bib")
+    first, _ = bib.load(text, OWNER)
+    read = []
+    original = read_blocks
+    monkeypatch.setattr("cv_site.load.bibtex.read_blocks", lambda piece: read.append(piece.kind) or original(piece))
+    at = text.index("title = {", len(text) // 2) + len("title = {")
+    again, _ = bib.load(text[:at] + "Two\nlines " + text[at:], OWNER)
+    assert read == ["", "string", "string", "string", "string", read[-1]]  # the macros and the edited entry
+    moved = [new for old, new in zip(first, again) if new.source.line != old.source.line]
+    assert [p for p in again if p.title.startswith("Two")] and moved  # the entries below moved down a line
+    assert all(new is old for old, new in zip(first, again) if new.source.line == old.source.line and new.title == old.title)

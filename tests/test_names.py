@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cv_site.model import Author, Person
-from cv_site.text.names import OwnerMatcher, names_text, parse_names, without_marks
+from cv_site.text.names import OwnerMatcher, parse_names, read_names
 
 
 def parts(text: str) -> list[tuple[str, str, str, str]]:
@@ -79,14 +79,29 @@ def test_marks_set_flags_and_leave_the_name(text: str, equal: bool, correspondin
     assert author.first in ("Qiushan", "Ping")
 
 
-def test_without_marks_cleans_the_list_for_citing() -> None:
+def test_the_bibtex_to_cite_has_no_marks() -> None:
     text = "Guo*, Q. and Ping Luo$^\\dagger$ and {Barnes and Noble*} and Bo Li"
-    assert without_marks(text) == "Guo, Q. and Ping Luo and {Barnes and Noble*} and Bo Li"
-    assert without_marks("A B and C D") == "A B and C D"
+    assert read_names(text).bibtex == "Guo, Q. and Ping Luo and {Barnes and Noble*} and Bo Li"
+    assert read_names("A B AND C D").bibtex == "A B AND C D"  # no marks: as written
 
 
-def test_names_text_decodes_each_name() -> None:
-    assert names_text('M{\\"u}ller, J. and {Barnes and Noble}') == "Müller, J. and Barnes and Noble"
+def test_the_text_decodes_each_name_and_keeps_the_marks() -> None:
+    assert read_names('M{\\"u}ller, J. and {Barnes and Noble}').text == "Müller, J. and Barnes and Noble"
+    assert read_names("Guo*, Q. and Ping Luo$^\\dagger$").text == "Guo*, Q. and Ping Luo†"
+
+
+def test_words_without_case_are_not_von() -> None:
+    """bibtexparser takes a letter without case for lower case; BibTeX's von needs a lower-case one."""
+    assert parts("محمد بن موسى الخوارزمي") == [("محمد بن موسى", "", "الخوارزمي", "")]
+    assert parts("van Gogh") == [("", "van", "Gogh", "")]
+    assert parts("张 伟 明") == [("张 伟", "", "明", "")]  # three words: no family-name-first rule
+
+
+def test_cjk_names_are_family_name_first() -> None:
+    (author,) = parse_names("王 小明")
+    assert (author.first, author.last, author.display) == ("小明", "王", "王小明")
+    (author,) = parse_names("山田, 太郎")
+    assert author.display == "山田太郎"
 
 
 @pytest.fixture

@@ -1,11 +1,17 @@
 """BibTeX name lists -> `Author` records, by BibTeX's own rules, and the site owner among them.
 
-A list is split on ` and ` outside braces. Each name has one of three forms:
-"First von Last", "von Last, First" or "von Last, Jr, First". A *von* particle ("van der",
-"de la") is a word whose first letter at brace depth 0 is lower case; a braced word such as
-`{De Mello}` has no case, so it stays part of the last name, and a fully braced name such as
-`{Barnes and Noble, Inc.}` is one last name. Splitting happens on the LaTeX source (braces decide
-it); each part is then decoded to Unicode.
+This is the one place where an author or editor field is read (`read_names`). The list is split
+on ` and ` outside braces (bibtexparser's `split_multiple_persons_names` would do it, but it drops a
+command that starts a name: `A and \\v{S}imi\\'c` gives `{S}imi\\'c`). Each name is split into
+its words and its "First von Last", "von Last, First" or "von Last, Jr, First" parts by
+bibtexparser (`parse_single_name_into_parts`). Two rules are this module's own:
+
+- a *von* particle ("van der", "de la") is a word whose first letter at brace depth 0 is lower
+  case. bibtexparser also takes a letter without case (Arabic, Hebrew, Chinese) for lower case,
+  which would make "محمد بن موسى الخوارزمي" all *von*, and "van Gogh" a first name;
+- two words written in a CJK script ("王 小明") are family name first.
+
+Splitting happens on the LaTeX source (braces decide it); each part is then decoded to Unicode.
 
 Authors may carry marks at the end of their name: `*` for equal contribution and `†` (or
 `\\dagger`, `$^\\dagger$`, `\\textdagger`) for the corresponding author. The marks set flags on the
@@ -15,18 +21,19 @@ Authors may carry marks at the end of their name: `*` for equal contribution and
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from operator import attrgetter
 
+from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+from cv_site.model import Author, Person, normalise_name
+from cv_site.text.cjk import is_cjk
 from cv_site.text.latex import latex_to_text
-from cv_site.model import Author, Person, is_cjk, normalise_name
 
 # `and others` is BibTeX's "et al."; some exports write "et al." itself as a name.
 _OTHERS = frozenset({"others", "et al.", "et al", "et. al.", "{et al.}", "et~al."})
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-_COMMA = re.compile(r"\s*,\s*")
-_SPACE = re.compile(r"[\s~]+")
+_COMMA = re.compile(",")
 
 _EQUAL = r"\*|\\ast(?![A-Za-z])"
 _DAGGER = r"†|\\textdagger|\\dagger|\\dag(?![A-Za-z])"
@@ -35,83 +42,63 @@ _SYMBOLS = rf"(?:{_EQUAL}|{_DAGGER})(?:\s*,?\s*(?:{_EQUAL}|{_DAGGER}))*"
 _MARKS_AT_END = re.compile(
     rf"(?:\$\^?\{{?{_SYMBOLS}\}}?\$|\\textsuperscript\{{{_SYMBOLS}\}}|\^?\{{{_SYMBOLS}\}}|\^?{_SYMBOLS})\s*$"
 )
-_MARK_ENDINGS = ("*", "$", "}", "†", "dagger", "dag", "ast")
 
 
-@lru_cache(maxsize=16384)
-def parse_names(text: str) -> tuple[Author, ...]:
-    """An author or editor field (LaTeX source) -> its authors, none flagged as the owner."""
-    return tuple(map(_parse_name, _split_names(text)))
+@dataclass(frozen=True)
+class NameList:
+    """An author or editor field, read."""
+
+    people: tuple[Author, ...]  # none flagged as the owner (see OwnerMatcher)
+    text: str  # the field as Unicode text, marks included
+    bibtex: str  # the field as written, without the marks: for BibTeX others can cite
 
 
-def names_text(text: str) -> str:
-    """An author or editor field as Unicode text. Decoded name by name, so that each co-author's
-    name is decoded once however many papers it is on."""
-    return " and ".join(map(_name_text, _split_names(text)))
+@dataclass(frozen=True)
+class _Name:
+    person: Author
+    text: str
+    unmarked: str  # the name as written without its marks; the name itself when it had none
 
 
-@lru_cache(maxsize=16384)  # co-authors recur from paper to paper
-def _name_text(name: str) -> str:
-    return latex_to_text(name)
-
-
-def without_marks(text: str) -> str:
-    """An author or editor field with the `*` and `†` marks removed, for BibTeX others can cite."""
-    if "*" not in text and "dag" not in text and "†" not in text:
-        return text
-    return " and ".join(map(_name_without_marks, _split_names(text)))
-
-
-@lru_cache(maxsize=16384)  # co-authors recur from paper to paper
-def _name_without_marks(name: str) -> str:
-    return ", ".join(_strip_marks(part)[0] for part in _split_top_level(_strip_marks(name)[0], _COMMA))
-
-
-@lru_cache(maxsize=1024)  # parse_names and names_text split the same field one after the other
-def _split_names(text: str) -> tuple[str, ...]:
-    """The names, stripped: the separator takes the blanks around `and` with it."""
-    text = text.strip()
-    return tuple(_split_top_level(text, _AND)) if text else ()
-
-
-@lru_cache(maxsize=16384)  # co-authors recur from paper to paper
-def _parse_name(source: str) -> Author:
-    source, equal, corresponding = _strip_marks(source.strip())
-    if source.lower() in _OTHERS:
-        return Author(is_others=True)
-    marks = [_strip_marks(part) for part in _split_top_level(source, _COMMA)]
-    parts = [part for part, _, _ in marks]
-    equal = equal or any(m[1] for m in marks)
-    corresponding = corresponding or any(m[2] for m in marks)
-    if len(parts) == 1:
-        words = _words(parts[0])
-        first, von, last = _first_von_last(words)
-        if len(words) == 2 and all(any(map(is_cjk, word)) for word in words):
-            first, last = last, first  # 王 小明: written in CJK script, the family name comes first
-        jr = ""
-    else:
-        von, last = _von_last(_words(parts[0]))
-        jr = parts[1] if len(parts) > 2 else ""
-        first = ", ".join(parts[2:] if len(parts) > 2 else parts[1:])
-    return Author(
-        first=latex_to_text(first),
-        von=latex_to_text(von),
-        last=latex_to_text(last),
-        jr=latex_to_text(jr),
-        equal_contribution=equal,
-        corresponding=corresponding,
+def read_names(source: str) -> NameList:
+    """An author or editor field (LaTeX source) -> its people, its text and its BibTeX."""
+    listed = source.strip()
+    names = [_read_name(name) for name in _split_outside_braces(listed, _AND)] if listed else []
+    marked = any(name.person.equal_contribution or name.person.corresponding for name in names)
+    return NameList(
+        people=tuple(name.person for name in names),
+        text=" and ".join(name.text for name in names),
+        bibtex=" and ".join(name.unmarked for name in names) if marked else source,
     )
 
 
-def _strip_marks(source: str) -> tuple[str, bool, bool]:
-    """The name without its trailing marks, and whether it had `*` and `†` marks."""
-    equal = corresponding = False
-    while source.endswith(_MARK_ENDINGS) and (match := _MARKS_AT_END.search(source)):
-        marks = match.group(0)
-        equal = equal or "*" in marks or "\\ast" in marks
-        corresponding = corresponding or "†" in marks or "\\dag" in marks or "\\textdagger" in marks
-        source = source[: match.start()].rstrip()
-    return source, equal, corresponding
+def parse_names(source: str) -> tuple[Author, ...]:
+    """An author or editor field (LaTeX source) -> its people, none flagged as the owner."""
+    return read_names(source).people
+
+
+@lru_cache(maxsize=16384)  # co-authors recur from paper to paper
+def _read_name(source: str) -> _Name:
+    parts, equal, corresponding = _without_marks(source)
+    unmarked = ", ".join(parts)
+    if unmarked.lower() in _OTHERS:
+        return _Name(Author(is_others=True), latex_to_text(source), unmarked)
+    first, von, last, jr = map(latex_to_text, _name_parts(unmarked, has_comma=len(parts) > 1))
+    person = Author(first, von, last, jr, equal_contribution=equal, corresponding=corresponding)
+    return _Name(person, latex_to_text(source), unmarked if equal or corresponding else source)
+
+
+def _name_parts(name: str, has_comma: bool) -> tuple[str, str, str, str]:
+    """(first, von, last, jr), still LaTeX: bibtexparser's words, this module's von rule."""
+    parts = parse_single_name_into_parts(name, strict=False)
+    if has_comma:  # von Last, [Jr,] First
+        von, last = _von_last(parts.von + parts.last)
+        return " ".join(parts.first), von, last, " ".join(parts.jr)
+    words = parts.first + parts.von + parts.last
+    first, von, last = _first_von_last(words)
+    if len(words) == 2 and all(any(map(is_cjk, word)) for word in words):
+        first, last = last, first  # 王 小明: written in CJK script, the family name comes first
+    return first, von, last, ""
 
 
 def _first_von_last(words: list[str]) -> tuple[str, str, str]:
@@ -155,15 +142,34 @@ def _first_letter_is_lower(text: str) -> bool:
     return next((char.islower() for char in text if char.isalpha()), False)
 
 
-def _words(source: str) -> list[str]:
-    return [word for word in _split_top_level(source, _SPACE) if word]
+def _without_marks(name: str) -> tuple[list[str], bool, bool]:
+    """The name's comma-separated parts without their trailing marks, and whether it had `*` and
+    `†` marks (at its end, or at the end of a part: `Guo*, Qiushan`)."""
+    name, equal, corresponding = _strip_marks(name.strip())
+    parts = []
+    for part in _split_outside_braces(name, _COMMA):
+        part, part_equal, part_corresponding = _strip_marks(part.strip())
+        parts.append(part)
+        equal, corresponding = equal or part_equal, corresponding or part_corresponding
+    return parts, equal, corresponding
 
 
-def _split_top_level(text: str, separator: re.Pattern) -> list[str]:
-    """`text` split on `separator`, ignoring separators inside braces."""
+def _strip_marks(source: str) -> tuple[str, bool, bool]:
+    """The text without its trailing marks, and whether it had `*` and `†` marks."""
+    equal = corresponding = False
+    while match := _MARKS_AT_END.search(source):
+        marks = match.group(0)
+        equal = equal or "*" in marks or "\\ast" in marks
+        corresponding = corresponding or "†" in marks or "\\dag" in marks or "\\textdagger" in marks
+        source = source[: match.start()].rstrip()
+    return source, equal, corresponding
+
+
+def _split_outside_braces(text: str, separator: re.Pattern) -> list[str]:
+    """`text` split on `separator`, but not inside braces (`{Barnes and Noble}`)."""
     pieces = separator.split(text)
-    if "{" not in text or all(piece.count("{") == piece.count("}") for piece in pieces[:-1]):
-        return pieces  # no separator inside braces, as in `Jos{\'e} and {De Mello}`
+    if all(piece.count("{") == piece.count("}") for piece in pieces[:-1]):
+        return pieces  # no separator inside braces: most lists, and 1/3 of the time of the loop below
     pieces, start, depth, scanned = [], 0, 0, 0
     for match in separator.finditer(text):
         depth += text.count("{", scanned, match.start()) - text.count("}", scanned, match.start())
@@ -176,11 +182,7 @@ def _split_top_level(text: str, separator: re.Pattern) -> list[str]:
 
 
 def clear_cache() -> None:
-    parse_names.cache_clear()
-    _split_names.cache_clear()
-    _parse_name.cache_clear()
-    _name_without_marks.cache_clear()
-    _name_text.cache_clear()
+    _read_name.cache_clear()
 
 
 class OwnerMatcher:
@@ -201,21 +203,23 @@ class OwnerMatcher:
         spellings = [person.name, *person.aliases] if person else []
         own_names = [author for spelling in spellings for author in parse_names(spelling)]
         self._initials = {(_last_key(a), _initials(a.first)) for a in own_names if a.first}
+        # Most authors are decided by their last name, in one dict lookup: a 5,000-paper file names
+        # ~40,000 authors, ~1,000 of them different, and normalising a name costs ~3 us.
+        self._possible_last_names = _PossibleLastNames({word for key in self._keys for word in key.split()})
         self._decided: dict[Author, bool] = {}
-        self._could_be_owner = _PossibleLastNames({word for key in self._keys for word in key.split()})
 
     def flag(self, authors: tuple[Author, ...]) -> tuple[Author, ...]:
         """The authors, with `is_owner` set on the owner."""
-        if not self._keys or not any(map(self._could_be_owner.__getitem__, map(_LAST_NAME, authors))):
-            return authors  # the usual case, decided on the last names alone
-        if not any(map(self.is_owner, authors)):
+        if not any(self._possible_last_names[author.last] for author in authors):
+            return authors
+        if not any(self.is_owner(author) for author in authors):
             return authors
         return tuple(replace(a, is_owner=True) if self.is_owner(a) else a for a in authors)
 
     def is_owner(self, author: Author) -> bool:
-        if not self._could_be_owner[author.last]:
+        if not self._possible_last_names[author.last]:
             return False
-        decided = self._decided.get(author)  # one lookup: an Author's hash is computed in Python
+        decided = self._decided.get(author)
         if decided is None:
             decided = self._decided[author] = not author.is_others and self._matches(author)
         return decided
@@ -230,12 +234,9 @@ class OwnerMatcher:
         return is_initials and (_last_key(author), "".join(given)) in self._initials
 
 
-_LAST_NAME = attrgetter("last")
-
-
 class _PossibleLastNames(dict[str, bool]):
     """last name -> whether it could be the owner's: each of its words is a word of the owner's
-    names. Filled on first use, so that most authors are decided by one lookup."""
+    names. Filled on first use."""
 
     def __init__(self, owner_words: set[str]):
         super().__init__()
