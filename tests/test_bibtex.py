@@ -363,6 +363,15 @@ def test_invalid_keys_are_errors(key: str, message: str) -> None:
     assert [p.split("\n")[0] for p in problems] == [f"data/papers.bib:1:1: {message}"]
 
 
+def test_lines_after_a_backslash_that_ends_a_line_are_counted() -> None:
+    """bibtexparser does not count such a line; a LaTeX line break (\\\\) at the end of a line is one."""
+    text = "@misc{a, author={A B}, title={T},\n  abstract = {Line one \\\\\n  line two}}\n@misc{b, author={A B},\n  title={T}, year = {x}}"
+    publications, problems = load(text)
+    assert [p.source.line for p in publications] == [1, 4]
+    assert [p.split("\n")[0] for p in problems] == ["data/papers.bib:5:1: warning: b: cannot read the year (got 'x')"]
+    assert publications[0].abstract == load(text.replace("\\\\\n", "\\\\ "))[0][0].abstract
+
+
 # --- hostile input --------------------------------------------------------------------------------
 
 
@@ -427,7 +436,7 @@ def blocks(text: str) -> list:
 
 def bibtexparser_blocks(text: str) -> list:
     """bibtexparser's blocks of the whole file in one `parse_string`."""
-    return bibblocks._parsed_by_bibtexparser(Piece(bibblocks._blank_front_matter(text), 1, "", ""))
+    return bibblocks._parsed_by_bibtexparser(Piece(bibblocks._prepared(text), 1, "", ""))
 
 
 def assert_same_blocks(text: str) -> None:

@@ -37,6 +37,8 @@ class _Loaded:
 
 
 class BibFile:
+    """One .bib file, loaded again and again (see the module's docstring)."""
+
     def __init__(self, file: str):
         self.file = file
         self.last: tuple[str, object, list[Publication], list[Problem]] | None = None
@@ -49,14 +51,15 @@ class BibFile:
             return self.last[2], self.last[3]
         pieces = split_pieces(text)
         context = (owner, [(piece.text, piece.follows) for piece in pieces if not _is_entry(piece)])
-        if context != self.context or "crossref" in text.lower():
+        crossref = "crossref" in text.lower()  # a child takes fields from its parent's piece
+        if context != self.context or crossref:
             self.cache = {}
         self.context = context
         publications, problems = self._load(pieces, person)
-        if _has_duplicate_keys(publications):  # between a cached entry and a new one
+        if _has_duplicate_keys(publications):  # a cached entry's and a new one's
             self.cache = {}
             publications, problems = self._load(pieces, person)
-        if "crossref" in text.lower():
+        if crossref:
             self.cache = {}
         self.last = (text, owner, publications, problems)
         return publications, problems
