@@ -25,7 +25,7 @@ from generate_bib import generate  # noqa: E402
 
 from cv_site.load.bibblocks import read_blocks, split_pieces  # noqa: E402
 from cv_site.load.bibtex import clear_caches, load_bibtex  # noqa: E402
-from cv_site.model import Person  # noqa: E402
+from cv_site.schema import Person  # noqa: E402
 
 SIZES = (50, 500, 5000, 20000)
 OWNER = Person(name="Qiushan Guo", aliases=["Guo, Q."])

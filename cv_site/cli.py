@@ -167,11 +167,11 @@ def _claim_output(output: Path, source: Path, force: bool) -> None:
 def _schema(args: argparse.Namespace) -> int:
     import json
 
-    from cv_site.model import CvFile, NewsFile, Settings
-    from cv_site.load.records import json_schema
+    from cv_site.schema import CvFile, NewsFile, Settings
 
     model = {"cv": CvFile, "site": Settings, "news": NewsFile}[args.file]
-    print(json.dumps(json_schema(model), indent=2, ensure_ascii=False))
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
 
 

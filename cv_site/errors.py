@@ -7,11 +7,13 @@ traceback. Bugs stay ordinary exceptions and keep their traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Union
 
 Severity = Literal["error", "warning"]
+Loc = tuple[Union[str, int], ...]  # a key path in the data: ("sections", 2, "entries", 0, "date")
 
 _MAX_VALUE_CHARS = 60
 
@@ -69,6 +71,19 @@ class UserError(Exception):
         noun = "error" if len(errors) == 1 else "errors"
         lines.append(f"{len(errors)} {noun} found; nothing was written.")
         return "\n".join(lines)
+
+
+def format_loc(loc: Loc) -> str:
+    """('sections', 2, 'entries', 0, 'date') -> 'sections[2].entries[0].date'"""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def parse_loc(key: str) -> Loc:
+    """'sections[2].entries[0].date' -> ('sections', 2, 'entries', 0, 'date'): format_loc's inverse."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", key))
 
 
 def show_value(value: object) -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from cv_site.links import make_link
-from cv_site.model import Author, CvFile, NewsItem, Publication, Settings, SiteModel, SourceRef
+from cv_site.model import Author, Publication, SiteModel, SourceRef
+from cv_site.schema import CvFile, NewsItem, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

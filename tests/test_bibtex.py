@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cv_site.load.bibtex import load_bibtex
-from cv_site.model import Person, Publication
+from cv_site.model import Publication
+from cv_site.schema import Person
 
 DATA = Path(__file__).parent / "data" / "bib"
 WILD = Path(__file__).parent / "wild"

@@ -13,7 +13,7 @@ import bibtexparser
 import pytest
 import yaml
 
-from cv_site.model import CvFile, NewsFile, Settings
+from cv_site.schema import CvFile, NewsFile, Settings
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

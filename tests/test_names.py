@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cv_site.model import Author, Person
+from cv_site.model import Author
+from cv_site.schema import Person
 from cv_site.text.names import OwnerMatcher, parse_names, read_names
 
 

@@ -13,15 +13,8 @@ import pytest
 from cv_site.pdf import document as pdf_module
 from cv_site.errors import UserError
 from cv_site.links import make_link
-from cv_site.model import (
-    CvFile,
-    NewsFile,
-    Author,
-    Publication,
-    Settings,
-    SiteModel,
-    SourceRef,
-)
+from cv_site.model import Author, Publication, SiteModel, SourceRef
+from cv_site.schema import CvFile, NewsFile, Settings
 from cv_site.pdf.document import render_pdf
 from conftest import run_sitecheck
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from cv_site.build import BuildOptions, build
-from cv_site.model import (
+from cv_site.schema import (
     AwardEntry, CvFile, EducationEntry, ExperienceEntry, ListEntry, ListGroup, MapEntry, NewsFile, NewsItem,
     PdfSettings, Person, ProfileLinks, Project, PublicationsSection, Settings, TextSection, _Section,
 )
@@ -151,7 +151,7 @@ def test_reference_names_every_field(title: str):
 
 def test_reference_names_every_section_kind():
     text = section("data/cv.yml: sections")
-    from cv_site.model import SECTION_KINDS
+    from cv_site.schema import SECTION_KINDS
 
     for kind in SECTION_KINDS:
         assert f"kind: {kind}\n" in text

@@ -10,11 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from cv_site.load.records import InvalidData
+from pydantic import ValidationError as InvalidData
 
 from conftest import ROOT, make_pub, small_site
 from cv_site.errors import UserError
-from cv_site.model import Author, Person, SiteModel
+from cv_site.model import Author, SiteModel
+from cv_site.schema import Person
 from cv_site.text.names import parse_names
 from cv_site.site.pages import (
     DARK_BACKGROUNDS,

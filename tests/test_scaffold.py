@@ -13,7 +13,7 @@ import yaml
 from cv_site.build import BuildOptions, build
 from cv_site.cli import main
 from cv_site.load.site import load_site
-from cv_site.model import SECTION_KINDS
+from cv_site.schema import SECTION_KINDS
 from cv_site.scaffold import requirement, scaffold, starter_files
 from conftest import run_sitecheck
 from test_workflows import BASE_URL_EXPRESSION, fresh_venv, load_workflow, run_commands, run_steps

@@ -22,7 +22,8 @@ from cv_site.load.bibtex import load_bibtex
 from cv_site.errors import UserError
 from cv_site.load.site import load_site
 from cv_site.views.venue import venue_line
-from cv_site.model import Person, Publication
+from cv_site.model import Publication
+from cv_site.schema import Person
 from cv_site.text.richtext import BOLD, END_BOLD, END_ITALIC, END_MATH, ITALIC, MATH
 
 WILD = Path(__file__).parent / "wild"

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from cv_site.load import yamlfile, yamllimits
-from cv_site.model import CvFile
+from cv_site.schema import CvFile
 from cv_site.load.yamlfile import parse_yaml, validate
 from cv_site.load.yamllimits import MAX_DEPTH, MAX_REPEATED, MAX_REPEATED_CHARACTERS, CarefulLoader
 

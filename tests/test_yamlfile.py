@@ -1,7 +1,8 @@
 import pytest
 
-from cv_site.model import CvFile, Settings
-from cv_site.load.yamlfile import format_loc, parse_loc, parse_yaml, validate
+from cv_site.schema import CvFile, Settings
+from cv_site.errors import format_loc, parse_loc
+from cv_site.load.yamlfile import parse_yaml, validate
 
 CV = """\
 person:

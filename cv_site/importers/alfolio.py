@@ -16,7 +16,7 @@ from cv_site.importers.alfolio_config import person, site_settings
 from cv_site.importers.alfolio_cv import cv_sections
 from cv_site.importers.alfolio_news import news_items
 from cv_site.importers.alfolio_read import read_alfolio
-from cv_site.model import CvFile, NewsFile, Settings
+from cv_site.schema import CvFile, NewsFile, Settings
 
 
 @dataclass

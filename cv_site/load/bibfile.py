@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from cv_site.errors import Problem
 from cv_site.load.bibblocks import Piece, split_pieces
 from cv_site.load.bibtex import load_pieces
-from cv_site.model import Person, Publication, SourceRef
+from cv_site.model import Publication, SourceRef
+from cv_site.schema import Person
 
 _NOT_ENTRIES = frozenset({"", "string", "comment", "preamble"})
 _STRING = re.compile("@string", re.IGNORECASE)

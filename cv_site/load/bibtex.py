@@ -15,7 +15,8 @@ from cv_site.errors import Problem
 from cv_site.labels import MONTH_NAMES
 from cv_site.load.bibblocks import BrokenBlock, Piece, RawEntry, RawString, read_blocks, split_pieces
 from cv_site.load.entries import STANDARD_FIELDS, Entry, Problems, publication
-from cv_site.model import Person, Publication
+from cv_site.model import Publication
+from cv_site.schema import Person
 from cv_site.text.latex import clear_cache as clear_latex_cache
 from cv_site.text.names import OwnerMatcher
 from cv_site.text.names import clear_cache as clear_names_cache

@@ -15,18 +15,10 @@ from pathlib import Path
 
 from cv_site.load.bibfile import BibFile
 from cv_site.load.bibtex import load_bibtex
-from cv_site.errors import Problem, UserError, did_you_mean, display_path
-from cv_site.model import (
-    CvFile,
-    NewsFile,
-    Person,
-    Publication,
-    PublicationsSection,
-    Settings,
-    SiteModel,
-)
-from cv_site.load.records import Record
-from cv_site.load.yamlfile import YamlDocument, parse_loc, parse_yaml, validate
+from cv_site.errors import Problem, UserError, did_you_mean, display_path, parse_loc
+from cv_site.model import Publication, SiteModel
+from cv_site.schema import CvFile, NewsFile, Person, PublicationsSection, Record, Settings
+from cv_site.load.yamlfile import YamlDocument, parse_yaml, validate
 
 SETTINGS_FILE = "site.yml"
 CV_FILE = "cv.yml"

@@ -1,4 +1,4 @@
-"""YAML files with source positions, and records' issues turned into located `Problem`s.
+"""YAML files with source positions, and validation errors turned into located `Problem`s.
 
 PyYAML's composer gives nodes with line and column; we build plain Python values from them and
 remember where every key and value came from, so an error deep in a list of sections still points
@@ -14,14 +14,14 @@ yamllimits).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
-from cv_site.errors import Problem
-from cv_site.load.records import Issue, Loc, Record, format_loc
+from cv_site.errors import Loc, Problem, format_loc
+from cv_site.load.validation import Issue, issues
 from cv_site.load.yamllimits import MAX_DEPTH, CarefulLoader, Refused, too_deep
 from cv_site.load.yamllimits import FastLoader as FAST_LOADER
 
@@ -54,11 +54,6 @@ class YamlDocument:
                 severity: str = "error") -> Problem:
         line, column = self.position(loc, key=key)
         return Problem(self.file, line, column, format_loc(loc), message, value, hint, severity)
-
-
-def parse_loc(key: str) -> Loc:
-    """'sections[2].entries[0].date' -> ('sections', 2, 'entries', 0, 'date'): format_loc's inverse."""
-    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", key))
 
 
 # --- parsing --------------------------------------------------------------------------------------
@@ -201,27 +196,19 @@ def _position(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-# --- records' issues -> Problems ------------------------------------------------------------------
+# --- validation errors -> Problems ----------------------------------------------------------------
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
-def validate(model: type[Record], document: YamlDocument) -> tuple[Any, list[Problem]]:
-    """Check a document against a record class; every issue becomes a located Problem."""
-    record, issues = model.validate(document.data)
-    problems = [_problem(document, issue) for issue in issues]
-    return record, sorted(problems, key=lambda p: p.sort_key)
+def validate(model: type[Model], document: YamlDocument) -> tuple[Model | None, list[Problem]]:
+    """Check a document against a model; every error becomes a located Problem."""
+    try:
+        return model.model_validate(document.data), []
+    except ValidationError as error:
+        problems = [_problem(document, issue) for issue in issues(model, error)]
+        return None, sorted(problems, key=lambda p: p.sort_key)
 
 
 def _problem(doc: YamlDocument, issue: Issue) -> Problem:
-    hint = issue.hint or (_text_hint(issue.value) if issue.code == "not_text" else "")
-    return doc.problem(issue.loc, issue.message, value=issue.value, hint=hint, key=issue.code == "unknown_key")
-
-
-def _text_hint(value: object) -> str:
-    """Why YAML gave something else than text, where text was wanted."""
-    if isinstance(value, bool):
-        return 'YAML reads yes, no, on, off, true and false as true or false: put the text in quotes ("NO")'
-    if isinstance(value, (int, float)):
-        return 'YAML reads this as a number: put it in quotes to keep it as text ("42")'
-    if value is None:
-        return "the value is empty: write the text, or remove the line"
-    return ""
+    return doc.problem(issue.loc, issue.message, value=issue.value, hint=issue.hint, key=issue.code == "unknown_key")

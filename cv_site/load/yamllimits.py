@@ -16,8 +16,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from cv_site.errors import Problem
-from cv_site.load.records import Loc, format_loc
+from cv_site.errors import Loc, Problem, format_loc
 
 # A CV nests a handful of levels (sections[0].entries[0].highlights[0] is four). Nodes are composed
 # and built by recursion, and Python's stack holds about a thousand calls.

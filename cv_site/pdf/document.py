@@ -29,13 +29,8 @@ from cv_site.text.dates import DateRange, PartialDate
 from cv_site.errors import Problem, UserError
 from cv_site.links import Link
 from cv_site.views.venue import venue_line
-from cv_site.model import (
-    PdfSettings,
-    Publication,
-    PublicationsSection,
-    SiteModel,
-)
-from cv_site.load.records import Record
+from cv_site.model import Publication, SiteModel
+from cv_site.schema import PdfSettings, PublicationsSection, Record
 from cv_site.template_errors import template_errors
 from cv_site.theme import template_display_path, template_loader
 from cv_site.labels import IN_PROGRESS_HEADING, MONTH_NAMES, editors_mark, status_label
