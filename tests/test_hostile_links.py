@@ -104,6 +104,10 @@ MARKDOWN_CASES = [
     '[c65](https://example.org/" onclick="alert(1))',
     '[c66](https://example.org/ "javascript:alert(1)")',
     "[c67](javascript:alert(1)",
+    # other constructs of the reader: a code block, a heading, a bare URL
+    "```\n[c68](javascript:alert(1))\n```",
+    "# [c69](javascript:alert(1))",
+    'c70 javascript:alert(1) https://example.org/"onclick="alert(1)',
 ]
 
 RAW_HTML_CASES = [
@@ -482,6 +486,16 @@ def test_raw_html_is_sanitized_when_allowed(text: str, html: str) -> None:
     ("![the alt](javascript:alert(1))", '"the alt"'),
     ("[![i](javascript:1)](https://example.org/)", 'link("https://example.org/", "i")'),
     ("<https://example.org/>", 'link("https://example.org/", "https://example.org/")'),
+    ("<javascript:alert(1)>", '"<javascript:alert(1)>"'),
+    ("[x](/relative/page)", '"x"'),  # a PDF has no address for it to start from
 ])
 def test_the_pdf_prints_a_refused_link_as_its_text(text: str, typst: str) -> None:
     assert typst_inline(text) == typst
+
+
+def test_a_bare_url_with_quotes_is_one_link_in_both_outputs() -> None:
+    text = 'see https://example.org/"onclick="alert(1)'
+    assert MarkdownRenderer().inline(text) == (
+        'see <a href="https://example.org/&quot;onclick=&quot;alert(1">https://example.org/"onclick="alert(1</a>)')
+    url = '"https://example.org/\\"onclick=\\"alert(1"'
+    assert typst_inline(text) == f'[#"see "#link({url}, {url})#")"]'

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from cv_site.load.site import load_site
+from cv_site.pdf.document import PdfRenderer, render_pdf
 from cv_site.pdf.typst import Typst, block, inline, literal, plain, string
+from test_hostile_links import make_site
 
 
 @pytest.mark.parametrize(
@@ -67,3 +70,50 @@ def test_block_markdown():
 
 def test_plain_text_of_markdown():
     assert plain("**Bold** and [link](https://x)") == "Bold and link"
+
+
+def test_inline_markdown_of_several_blocks_keeps_its_blocks():
+    assert inline("- one\n- two") == 'list("one", "two")'
+    assert inline("a\n\nb") == '[#par("a")#par("b")]'
+    assert inline("  *a*  ") == 'emph("a")'
+
+
+def test_a_fenced_code_block_prints_as_code():
+    assert block("Run:\n\n```sh\ncv-site build\n```") == '[#par("Run:")#raw("cv-site build", block: true, lang: "sh")]'
+    assert block("```\n[x](https://e.org) *y*\n```") == 'raw("[x](https://e.org) *y*", block: true)'
+
+
+EVERY_CONSTRUCT = """# Heading *one*
+
+One
+line with *em*, **strong**, `code`, [link](https://example.org), <ada@example.org>, https://example.org/x.
+
+```py
+x = "1"
+```
+
+    indented
+
+- a
+    - b
+- c
+
+3. three
+4. four
+
+> quoted **text**
+
+---
+
+line  
+break ![alt](https://example.org/i.png) &copy;
+"""
+
+
+def test_every_construct_compiles_in_every_markdown_field(tmp_path):
+    """The text in every Markdown field of a CV (a text section's body, intros, titles, list items...)."""
+    source = make_site(tmp_path, [EVERY_CONSTRUCT], allow_html=False)
+    code, _ = PdfRenderer(source).typst_source(load_site(source))
+    assert 'raw("x = \\"1\\"", block: true, lang: "py")' in code
+    assert 'quote(block: true, par([#"quoted "#strong("text")]))' in code
+    assert render_pdf(load_site(source), source).startswith(b"%PDF")

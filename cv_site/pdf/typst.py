@@ -5,21 +5,22 @@ The PDF template (templates/cv.typ.j2) is Jinja2 producing Typst. Its environmen
 the string `"#set page(width: 1cm)"` and prints as written. Typst code that we generate ourselves
 is wrapped in `Typst` (like MarkupSafe's `Markup`) and passes through unchanged.
 
-Inline Markdown (`**bold**`, `*italic*`, `` `code` ``, `[text](url)`, `<https://autolink>`, bare
-URLs) is converted by a small parser into Typst calls (`strong(..)`, `emph(..)`, `raw(..)`,
-`link(..)`) whose text arguments are again string literals; a link is printed only when
-links.is_safe_url accepts it as an absolute URL (else its text alone), and an image `![alt](src)`
-prints its alt text. Block Markdown (paragraphs, `-` lists) is supported for bios, intros and text
-sections. Raw HTML is shown as text, as on the website (with `allow_html` it is dropped: a PDF
-cannot render it).
+Markdown is read by the one reader the site uses too (text/markdown.py) and its tree written here
+as Typst calls (`par`, `list`, `enum`, `strong`, `emph`, `raw`, `link`, `quote`...) whose text
+arguments are again string literals. A link is printed only when links.is_safe_url accepts it as
+an absolute URL (else its text alone); an image prints its alt text, a heading a bold paragraph
+(the CV's own headings are its sections); raw HTML, where the settings allow it, prints its text.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Iterator
+from xml.etree.ElementTree import Element
 
 from cv_site.links import is_safe_url, readable_url
+from cv_site.text import markdown
+from cv_site.text.markdown import SYNTAX, is_plain_paragraph
 from cv_site.text.richtext import Node, math_source, math_text, parse
 
 
@@ -80,98 +81,149 @@ def content(parts: list[Typst]) -> Typst:
     return Typst("[" + "".join("#" + part for part in parts) + "]")
 
 
-# --- inline Markdown ----------------------------------------------------------------------------
-
-_PUNCT = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
-_INLINE = re.compile(
-    r"(?P<escape>\\[" + _PUNCT + r"])"
-    r"|(?P<code>`+)"
-    r"|(?P<autolink><(?:https?://|mailto:)[^<>\s]+>)"
-    r"|(?P<image>!\[)"
-    r"|(?P<link>\[)"
-    r"|(?P<url>\bhttps?://[^\s<>\[\]]*[^\s<>\[\].,;:!?'\")])"
-    r"|(?P<strong>\*\*|__)"
-    r"|(?P<emph>\*|_)"
-    r"|(?P<html></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>)"
-)
+# --- Markdown: the tree of text.markdown, written as Typst -----------------------------------------
 
 
 def inline(text: str, allow_html: bool = False) -> Typst:
-    """Inline Markdown to a Typst content expression. Every text run is a string literal."""
-    text = fold(text)
-    return content(list(_inline_parts(text, allow_html)))
+    """Markdown for a line (a title, a list item): one paragraph's content without the paragraph;
+    text of several blocks keeps its blocks, as on the site."""
+    text = text.strip()
+    if _is_plain(text):
+        return content(list(text_runs(fold(text))))
+    writer = _Writer(markdown.read(text, allow_html))
+    blocks = list(writer.document.root)
+    if len(blocks) == 1 and blocks[0].tag == "p" and markdown.raw_block(blocks[0], writer.document) is None:
+        return content(writer.inline(blocks[0]))
+    return content(writer.flow(writer.document.root))
 
 
-def _inline_parts(text: str, allow_html: bool) -> Iterator[Typst]:
-    buffer: list[str] = []
+def block(text: str, allow_html: bool = False) -> Typst:
+    """Markdown to Typst content: paragraphs, lists, headings, quotes, code."""
+    if text.strip() and _is_plain(text.strip()):
+        return Typst(f"par({content(list(text_runs(fold(text))))})")
+    writer = _Writer(markdown.read(text, allow_html))
+    return content(writer.flow(writer.document.root))
 
-    def flush() -> Iterator[Typst]:
-        if buffer:
-            yield from text_runs("".join(buffer))
-            buffer.clear()
 
-    pos = 0
-    while pos < len(text):
-        match = _INLINE.search(text, pos)
-        if match is None:
-            buffer.append(text[pos:])
-            break
-        buffer.append(text[pos : match.start()])
-        kind = match.lastgroup
-        end = match.end()
-        token = match.group()
-        if kind == "escape":
-            buffer.append(token[1])
-        elif kind == "code":
-            close = text.find(token, end)
-            while close != -1 and text.startswith("`", close + len(token)):  # longer run: not ours
-                close = text.find(token, close + len(token) + 1)
-            if close == -1:
-                buffer.append(token)
-            else:
-                yield from flush()
-                code = text[end:close]
-                if code.startswith(" ") and code.endswith(" ") and code.strip():
-                    code = code[1:-1]
-                yield Typst(f"raw({string(code)})")
-                end = close + len(token)
-        elif kind == "autolink":
-            url = token[1:-1]
-            yield from flush()
-            label = url[len("mailto:") :] if url.lower().startswith("mailto:") else url
-            yield _link(url, string(label))
-        elif kind == "url":
-            yield from flush()
-            yield _link(token, string(token))
-        elif kind == "image":  # a PDF shows its alt text
-            parsed = _parse_link(text, match.start() + 1)
-            if parsed is None:
-                buffer.append(token)
-            else:
-                alt, _, end = parsed
-                buffer.append(alt)
-        elif kind == "link":
-            parsed = _parse_link(text, match.start())
-            if parsed is None:
-                buffer.append(token)
-            else:
-                label, url, end = parsed
-                yield from flush()
-                yield _link(url, inline(label, allow_html))
-        elif kind in ("strong", "emph"):
-            close = _closing(text, token, end)
-            if close is None or not _can_open(text, match.start(), token):
-                buffer.append(token)
-            else:
-                yield from flush()
-                function = "strong" if kind == "strong" else "emph"
-                yield Typst(f"{function}({inline(text[end:close], allow_html)})")
-                end = close + len(token)
-        elif kind == "html":
-            if not allow_html:
-                buffer.append(token)  # shown as text, like the website without allow_html
-        pos = end
-    yield from flush()
+def _is_plain(text: str) -> bool:
+    """Text the parser would put in one paragraph as it is: the site's shortcut, so the PDF of a CV
+    without Markdown does not import python-markdown either (40 ms)."""
+    return SYNTAX.search(text) is None or is_plain_paragraph(text)
+
+
+def plain(text: str) -> str:
+    """The visible text of Markdown (for metadata and checks)."""
+    return markdown.plain(text)
+
+
+_LIST_FUNCTIONS = {"ul": "list", "ol": "enum"}
+
+
+class _Writer:
+    """One Markdown tree as Typst: every text is a string literal, every element a Typst call."""
+
+    def __init__(self, document: markdown.Document):
+        self.document = document
+        self.hidden = ""  # the raw-HTML element (script, style) whose content the site drops too
+
+    def flow(self, element: Element) -> list[Typst]:
+        """A container of blocks (the text, a list item, a quote); text between the blocks (the
+        first line of a list item holding a list) is inline content, blank runs are dropped."""
+        parts = self.text(element.text, blank=False)
+        for child in element:
+            parts.extend(self.block(child) if child.tag in markdown.BLOCKS else self.element(child))
+            parts.extend(self.text(child.tail, blank=False))
+        return parts
+
+    def block(self, element: Element) -> list[Typst]:
+        tag = element.tag
+        if tag == "p":
+            raw = markdown.raw_block(element, self.document)
+            if raw is not None:
+                return [Typst(f"par({content(list(text_runs(fold(self.raw_text(raw)))))})")]
+            return [Typst(f"par({content(self.inline(element))})")]
+        if tag in _LIST_FUNCTIONS:
+            start = f"start: {int(element.get('start'))}, " if element.get("start") else ""
+            items = ", ".join(content(self.flow(item)) for item in element)
+            return [Typst(f"{_LIST_FUNCTIONS[tag]}({start}{items})")]
+        if tag in ("pre", "hr") and self.hidden:
+            return []
+        if tag == "pre":
+            return [_code_block(element.find("code"))]
+        if tag == "blockquote":
+            return [Typst(f"quote(block: true, {content(self.flow(element))})")]
+        if tag == "hr":
+            return [Typst("line(length: 100%)")]
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):  # not `heading`: the CV's sections are its headings
+            return [Typst(f"par(strong({content(self.inline(element))}))")]
+        return self.flow(element)  # li
+
+    def inline(self, element: Element) -> list[Typst]:
+        """The content of an element holding text and inline elements."""
+        parts = self.text(element.text)
+        for child in element:
+            parts.extend(self.element(child))
+            parts.extend(self.text(child.tail.lstrip() if child.tag == "br" and child.tail else child.tail))
+        return parts
+
+    def element(self, element: Element) -> list[Typst]:
+        tag = element.tag
+        if tag == "em":
+            return [Typst(f"emph({content(self.inline(element))})")]
+        if tag == "strong":
+            return [Typst(f"strong({content(self.inline(element))})")]
+        if tag in ("code", "img", "br") and self.hidden:
+            return []
+        if tag == "code":
+            return [Typst(f"raw({string(markdown.code_text(element))})")]
+        if tag == "a":
+            return [_link(markdown.attribute(element, "href"), content(self.inline(element)))]
+        if tag == "img":  # a PDF shows its alt text
+            return list(text_runs(fold(markdown.text(element.get("alt"), self.document))))
+        if tag == "br":
+            return [Typst("linebreak()")]
+        if tag in markdown.BLOCKS:
+            return self.block(element)
+        return self.inline(element)  # span: a refused link's text
+
+    def text(self, value: str | None, blank: bool = True) -> list[Typst]:
+        """A text of the tree as string literals, spaces folded as in HTML; of raw HTML only its
+        text is shown, without the content of script and style, as the site's sanitizer does.
+        `blank=False` drops a text of spaces only (the line breaks between blocks)."""
+        shown = []
+        for piece in markdown.pieces(value, self.document):
+            if isinstance(piece, markdown.RawHtml):
+                shown.append(self.raw_text(piece))  # an image's alt text, else nothing
+            elif not self.hidden:
+                shown.append(piece)
+        text = _SPACE.sub(" ", "".join(shown))
+        return list(text_runs(text)) if blank or text.strip() else []
+
+    def raw_text(self, raw: str) -> str:
+        """The text of raw HTML, without script and style elements: the site's sanitizer drops them
+        with their content, whatever Markdown is in it, so they are followed across the text."""
+        shown, start = [], 0
+        for tag in _TAG.finditer(raw):
+            closing, name = tag.group(1) == "/", tag.group(2).lower()
+            if not self.hidden and not closing and name in markdown.HIDDEN_HTML:
+                shown.append(raw[start : tag.start()])
+                self.hidden = name
+            elif closing and name == self.hidden:
+                self.hidden = ""
+                start = tag.end()
+        if not self.hidden:
+            shown.append(raw[start:])
+        return markdown.html_text("".join(shown))
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>?")
+
+
+def _code_block(code: Element) -> Typst:
+    """`raw(text, block: true)`, with the language a fenced block names."""
+    language = (code.get("class") or "").removeprefix("language-")
+    text = string(markdown.code_text(code).rstrip("\n"))
+    return Typst(f"raw({text}, block: true, lang: {string(language)})" if language else f"raw({text}, block: true)")
 
 
 def _link(url: str, body: Typst) -> Typst:
@@ -199,122 +251,6 @@ def text_runs(text: str) -> Iterator[Typst]:
             yield Typst(f"super({string(''.join(_SUPER[c] for c in run))})")
         else:
             yield Typst(f"sub({string(''.join(_SUB[c] for c in run))})")
-
-
-def _parse_link(text: str, start: int) -> tuple[str, str, int] | None:
-    """`[label](url "title")` starting at `start`: (label, url, end) or None."""
-    depth, i = 0, start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                break
-        i += 1
-    else:
-        return None
-    if not text.startswith("(", i + 1):
-        return None
-    close, depth = i + 2, 1  # balanced parentheses, as in CommonMark
-    while close < len(text):
-        if text[close] == "(":
-            depth += 1
-        elif text[close] == ")":
-            depth -= 1
-            if depth == 0:
-                break
-        close += 1
-    else:
-        return None
-    target = text[i + 2 : close].strip()
-    url = target.split(" ", 1)[0].strip("<>")
-    return text[start + 1 : i], url, close + 1
-
-
-def _can_open(text: str, start: int, token: str) -> bool:
-    after = text[start + len(token) : start + len(token) + 1]
-    if not after or after.isspace():
-        return False
-    if token[0] == "_" and start > 0 and text[start - 1].isalnum():  # snake_case stays literal
-        return False
-    return True
-
-
-def _closing(text: str, token: str, start: int) -> int | None:
-    """Where the emphasis opened before `start` closes: not after a space, `_` not inside a word."""
-    i = start
-    while True:
-        i = text.find(token, i)
-        if i == -1:
-            return None
-        if i == start:
-            i += 1
-            continue
-        if text[i - 1] == "\\":
-            i += 1
-            continue
-        if len(token) == 1 and text.startswith(token * 2, i):  # `**` inside `*...*`: skip the pair
-            close = text.find(token * 2, i + 2)
-            if close == -1:
-                return None
-            i = close + 2
-            continue
-        if text[i - 1].isspace():
-            i += 1
-            continue
-        if token[0] == "_" and text[i + len(token) : i + len(token) + 1].isalnum():
-            i += 1
-            continue
-        return i
-
-
-# --- block Markdown -----------------------------------------------------------------------------
-
-_BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s+")
-
-
-def blocks(text: str, allow_html: bool = False) -> list[tuple[str, list[Typst]]]:
-    """Block Markdown as [("par", [inline]) | ("list", [item, ...]) | ("enum", [item, ...])]."""
-    out: list[tuple[str, list[Typst]]] = []
-    for chunk in re.split(r"\n\s*\n", text.strip()):
-        lines = chunk.splitlines()
-        if lines and _BULLET.match(lines[0]):
-            kind = "enum" if lines[0].strip()[0].isdigit() else "list"
-            items: list[list[str]] = []
-            for line in lines:
-                if _BULLET.match(line):
-                    items.append([_BULLET.sub("", line, count=1)])
-                elif items:
-                    items[-1].append(line)
-            out.append((kind, [inline(" ".join(item), allow_html) for item in items]))
-        elif chunk.strip():
-            lines = [re.sub(r"^\s{0,3}#{1,6}\s+", "", line) for line in lines]  # headings: plain
-            out.append(("par", [inline(" ".join(lines), allow_html)]))
-    return out
-
-
-def block(text: str, allow_html: bool = False) -> Typst:
-    """Block Markdown to Typst content: paragraphs and lists."""
-    parts: list[Typst] = []
-    for kind, items in blocks(text, allow_html):
-        if kind == "par":
-            parts.append(Typst(f"par({items[0]})"))
-        else:
-            function = "enum" if kind == "enum" else "list"
-            parts.append(Typst(f"{function}(" + ", ".join(items) + ")"))
-    return content(parts)
-
-
-def plain(text: str) -> str:
-    """The visible text of inline Markdown (for metadata and checks): markers and URLs removed."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", fold(text))
-    text = re.sub(r"(\*\*|__|\*|`+)", "", text)
-    return re.sub(r"\\([" + _PUNCT + "])", r"\1", text)
 
 
 def rich_typst(text: str) -> Typst:

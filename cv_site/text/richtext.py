@@ -10,7 +10,7 @@ code. Markers typed by a user are harmless: unbalanced ones are ignored or close
     plain(text)    the visible text (math as Unicode where it converts, else its TeX source)
     math_text(tex) TeX math as readable Unicode
 
-The renderers turn the tree into HTML (`markup.rich_html`) and Typst (`typst_markup.rich_typst`).
+The renderers turn the tree into HTML (`site.markdown.rich_html`) and Typst (`pdf.typst.rich_typst`).
 """
 
 from __future__ import annotations
