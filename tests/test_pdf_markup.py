@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from test_hostile_links import make_site
 
 from cv_site.load.site import load_site
 from cv_site.pdf.document import PdfRenderer, render_pdf
 from cv_site.pdf.typst import Typst, block, inline, literal, plain, string
-from test_hostile_links import make_site
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ an absolute URL (else its text alone); an image prints its alt text, a heading a
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from cv_site.links import is_safe_url, readable_url
@@ -29,7 +29,7 @@ class Typst(str):
 
     __slots__ = ()
 
-    def __add__(self, other: str) -> "Typst":  # Typst + Typst stays Typst; Typst + str is quoted
+    def __add__(self, other: str) -> Typst:  # Typst + Typst stays Typst; Typst + str is quoted
         return Typst(str.__add__(self, other if isinstance(other, Typst) else literal(other)))
 
 

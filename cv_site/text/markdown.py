@@ -25,6 +25,7 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from cv_site.links import is_safe_url
@@ -137,10 +138,9 @@ def _link_target(data: str, index: int) -> tuple[str, str | None, int] | None:
 
 
 @cache
-def _processors():  # noqa: ANN202 (a namespace of classes, made once python-markdown is imported)
-    """The reader's additions to python-markdown, as classes deriving from its own."""
-    from types import SimpleNamespace
-
+def _processors() -> SimpleNamespace:
+    """The reader's additions to python-markdown, as classes deriving from its own (made here, once
+    python-markdown is imported)."""
     from markdown.blockprocessors import HashHeaderProcessor
     from markdown.extensions.fenced_code import FencedBlockPreprocessor
     from markdown.inlinepatterns import ImageInlineProcessor, InlineProcessor, LinkInlineProcessor
