@@ -40,8 +40,11 @@ def html_text(html: str) -> str:
     return "".join(parser.parts)
 
 
-_LITERAL = re.compile(r'(link\(|lang: )?"((?:[^"\\]|\\.)*)"')
+_LITERAL = re.compile(r'(link\(|lang: |super\(|sub\()?"((?:[^"\\]|\\.)*)"')
 _ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "t": "\t"}
+# The PDF writes 10⁶ as `"10"#super("6")` (fonts lack many of these characters): the same text.
+_SCRIPTS = {"super(": dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")),
+            "sub(": dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"))}
 
 
 def typst_text(code: str) -> str:
@@ -53,7 +56,14 @@ def typst_text(code: str) -> str:
                       lambda m: chr(int(m.group(1)[2:-1], 16)) if m.group(1).startswith("u{") else _ESCAPES[m.group(1)],
                       literal)
 
-    return "".join(decode(m.group(2)) for m in _LITERAL.finditer(code) if m.group(1) is None)
+    out = []
+    for match in _LITERAL.finditer(code):
+        call, text = match.group(1), decode(match.group(2))
+        if call in _SCRIPTS:
+            out.append("".join(_SCRIPTS[call][char] for char in text))
+        elif call is None:
+            out.append(text)
+    return "".join(out)
 
 
 def squash(text: str) -> str:
@@ -63,7 +73,7 @@ def squash(text: str) -> str:
 
 # --- generated Markdown -----------------------------------------------------------------------------
 
-WORDS = ["Ada", "writes", "x", "2020", "é", "王", "AT&T", "a<b", "it's", '"q"', "50%", "{b}", "$5", "#tag", "@me"]
+WORDS = ["Ada", "writes", "x", "2020", "é", "王", "10⁶", "H₂O", "AT&T", "a<b", "it's", '"q"', "50%", "{b}", "$5", "#tag", "@me"]
 MARKUP = [
     "*", "**", "_", "__", "`", "``", "[", "]", "](", "(", ")", "![", "\\*", "\\_", "\\`", "\\[", "<", ">",
     "&amp;", "&copy;", "&#x41;", "&bogus;", "&lt;b&gt;", "https://example.org/a_b", "http://x.org.", "<https://e.org>",
@@ -75,7 +85,8 @@ MARKUP = [
 RAW_HTML = ["<b>", "</b>", "<em>", "</em>", '<a href="https://example.org/h">', "</a>", "<script>", "</script>",
             "<!-- c -->", "<br>", "<div>", "</div>", "\n\n<div>\n", "\n</div>\n\n", '<img alt="pic" src="p.png">',
             '<span title="t">', "</span>"]  # fmt: skip
-MARKDOWN = st.lists(st.sampled_from(WORDS + MARKUP + [" "] * 6), max_size=24).map("".join)
+MARKDOWN = st.lists(st.one_of(st.sampled_from(WORDS + MARKUP + [" "] * 6),
+                              st.text(st.characters(exclude_categories=["Cs"]), max_size=3)), max_size=24).map("".join)
 WITH_HTML = st.lists(st.sampled_from(WORDS + MARKUP + RAW_HTML + [" "] * 6), max_size=24).map("".join)
 
 
