@@ -9,14 +9,12 @@ Validators are built on first use (`defer_build`): a command that validates noth
 import.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, Callable, ClassVar, Literal, Union
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, PlainValidator,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, PlainValidator,
                       Tag, ValidationError, WithJsonSchema, create_model, field_validator, model_validator)
 from pydantic_core import InitErrorDetails, PydanticKnownError
 
@@ -52,7 +50,7 @@ class Record(BaseModel):
 
     def replace(self, **changes: Any) -> Any:
         """A copy with some fields changed, checked."""
-        return self.model_validate({**dict(self), **changes})
+        return self.model_validate({**{name: getattr(self, name) for name in self.fields}, **changes})
 
     def as_data(self, *, skip_defaults: bool = False) -> dict[str, Any]:
         """Plain data (dates as text) that `from_data` turns back into this record."""
@@ -62,40 +60,30 @@ class Record(BaseModel):
 # --- field types -------------------------------------------------------------------------------
 
 
-def _parsed(parse: Any) -> Any:
-    """A validator from a dates parser: its DateError becomes a Rejected with the dates' hint."""
+def _date_type(kind: type, parse: Callable[[Any], Any], schema: dict[str, Any]) -> Any:
+    """A date field: `parse` reads the data (its DateError is shown with the dates' hint); as JSON, text."""
 
     def validate(value: Any) -> Any:
-        if isinstance(value, (DateRange, PartialDate)):
+        if isinstance(value, kind):
             return value
         try:
             return parse(value)
         except ValueError as error:
             raise Rejected(str(error), DATE_HINT) from None
 
-    return validate
+    return Annotated[kind, PlainValidator(validate), PlainSerializer(str, when_used="json"), WithJsonSchema(schema)]
 
 
-Dates = Annotated[
-    DateRange,
-    PlainValidator(_parsed(parse_range)),
-    PlainSerializer(str, when_used="json"),
-    WithJsonSchema({
-        "type": ["string", "integer"],
-        "description": "A date or range as in a CV: 2020, 2020.9, 2020-09-01, 2017 - 2020, 2023.6 - Now, 2020.9 -",
-        "examples": ["2020.9 -", "2017 - 2020", "2023.6 - Now", 2018],
-    }),
-]
-Date = Annotated[
-    PartialDate,
-    PlainValidator(_parsed(parse_date)),
-    PlainSerializer(str, when_used="json"),
-    WithJsonSchema({
-        "type": ["string", "integer"],
-        "description": "A date: 2024, 2024.2, 2024-02-27 or Feb 2024",
-        "examples": ["2024-02-27", "2024.2"],
-    }),
-]
+Dates = _date_type(DateRange, parse_range, {
+    "type": ["string", "integer"],
+    "description": "A date or range as in a CV: 2020, 2020.9, 2020-09-01, 2017 - 2020, 2023.6 - Now, 2020.9 -",
+    "examples": ["2020.9 -", "2017 - 2020", "2023.6 - Now", 2018],
+})
+Date = _date_type(PartialDate, parse_date, {
+    "type": ["string", "integer"],
+    "description": "A date: 2024, 2024.2, 2024-02-27 or Feb 2024",
+    "examples": ["2024-02-27", "2024.2"],
+})
 Markdown = Annotated[str, Field(description="Markdown text (inline or block)")]
 
 
@@ -119,8 +107,8 @@ HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 UNSAFE_LINK = "only http(s), mailto and relative links are allowed"
 
 
-def _check_url(value: str | None) -> str | None:
-    if value is not None and not is_safe_url(value):
+def _check_url(value: str) -> str:
+    if not is_safe_url(value):
         raise Rejected(UNSAFE_LINK)
     return value
 
@@ -135,6 +123,11 @@ def _check_site_url(value: str) -> str:
     if value and (not re.match(r"^https?://[^/\s]+(/\S*)?$", value) or not is_safe_url(value)):
         raise Rejected("expected an absolute http(s) URL such as https://name.github.io/")
     return value
+
+
+SafeUrl = Annotated[str, AfterValidator(_check_url)]
+SiteUrl = Annotated[str, AfterValidator(_check_site_url)]
+Colour = Annotated[str, AfterValidator(_check_colour)]
 
 
 # --- settings (data/site.yml) -------------------------------------------------------------------
@@ -167,18 +160,15 @@ class PdfSettings(Record):
 class Settings(Record):
     title: str | None = Field(None, description="Site title (default: the person's name)")
     description: str | None = Field(None, description="One sentence for search engines and link previews")
-    url: str = Field(
+    url: SiteUrl = Field(
         "", description="Where the site is published, e.g. https://name.github.io/ or https://name.github.io/repo/"
     )
     language: str = Field("en", description="BCP 47 language tag of the content")
-    accent_color: str = Field("#1f5fa8", description="The one accent colour, as #rrggbb")
+    accent_color: Colour = Field("#1f5fa8", description="The one accent colour, as #rrggbb")
     allow_html: Flag = Field(False, description="Let raw HTML in Markdown through (otherwise it is shown as text)")
     news_on_home: WholeNumber = Field(5, ge=0, description="How many news items the home page shows")
     ongoing_label: str = Field("present", description="Shown for an open-ended date range such as 2020.9 -")
     pdf: PdfSettings = Field(default_factory=PdfSettings)
-
-    _url = field_validator("url")(_check_site_url)
-    _accent_color = field_validator("accent_color")(_check_colour)
 
 
 # --- the person (data/cv.yml: person) -----------------------------------------------------------
@@ -214,15 +204,13 @@ class Person(Record):
     )
     position: str | None = None
     affiliation: str | None = None
-    affiliation_url: str | None = None
+    affiliation_url: SafeUrl | None = None
     email: str | None = None
     photo: str | None = Field(None, description="Path of a photo inside static/ (e.g. images/me.jpg)")
     photo_alt: str | None = None
     bio: Markdown = ""
     links: ProfileLinks = Field(default_factory=ProfileLinks,  # type: ignore[valid-type]
                                 description="Profile links: an id or a URL for each kind")
-
-    _affiliation_url = field_validator("affiliation_url")(_check_url)
 
     @property
     def profile_links(self) -> list[Link]:
@@ -382,7 +370,7 @@ class CvFile(Record):
     sections: list[Section] = []
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> CvFile:
+    def _unique_ids(self) -> "CvFile":
         taken = []
         first: dict[str, int] = {}
         for index, section in enumerate(self.sections):

@@ -173,6 +173,9 @@ def test_records_are_checked_when_made_and_cannot_be_changed():
     assert changed != thing and thing.replace() == thing
     with pytest.raises(pydantic.ValidationError):
         thing.replace(count=0)
+    person = Person.from_data({"name": "Ada", "aliases": ["A. L."]})
+    assert person.name_keys == {"ada", "a l"}  # cached on the instance: not a field of its copies
+    assert person.replace(name="Byron").name_keys == {"byron", "a l"}
 
 
 def test_as_data_round_trips():
