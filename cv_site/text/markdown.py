@@ -23,7 +23,7 @@ import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -38,7 +38,8 @@ BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "hr",
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A text read as Markdown: python-markdown's tree and the stash its placeholders refer to."""
+    """A text read as Markdown: python-markdown's tree and the stash its placeholders refer to.
+    Shared by every writer of the text (see `read`): read only."""
 
     root: etree.Element
     stash: tuple[str | etree.Element, ...]
@@ -68,8 +69,11 @@ def is_plain_paragraph(text: str) -> bool:
 # --- the reader -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1024)
 def read(text: str, allow_html: bool = False) -> Document:
-    """The text as a tree: python-markdown's `convert` up to its serialiser."""
+    """The text as a tree: python-markdown's `convert` up to its serialiser. Trees are kept for the
+    next reader: the PDF reads the texts the site has just read (a parse is ~130 us a line), so the
+    writers never change a tree."""
     md = _parser(allow_html)
     md.reset()
     if not text.strip():
