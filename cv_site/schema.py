@@ -10,17 +10,31 @@ import.
 """
 
 import re
-import unicodedata
 from functools import cached_property
 from typing import Annotated, Any, Callable, ClassVar, Literal, Union
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PlainSerializer, PlainValidator,
-                      Tag, ValidationError, WithJsonSchema, create_model, field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    Tag,
+    ValidationError,
+    WithJsonSchema,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticKnownError
 
 from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, Link, is_safe_url, make_link
 from cv_site.text.dates import HINT as DATE_HINT
 from cv_site.text.dates import DateRange, PartialDate, parse_date, parse_range
+from cv_site.text.normalise import normalise_name, slugify
 
 
 class Rejected(ValueError):
@@ -71,7 +85,8 @@ def _date_type(kind: type, parse: Callable[[Any], Any], schema: dict[str, Any]) 
         except ValueError as error:
             raise Rejected(str(error), DATE_HINT) from None
 
-    return Annotated[kind, PlainValidator(validate), PlainSerializer(str, when_used="json"), WithJsonSchema(schema)]
+    as_text = PlainSerializer(kind.__str__, when_used="json")
+    return Annotated[kind, PlainValidator(validate), as_text, WithJsonSchema(schema)]
 
 
 Dates = _date_type(DateRange, parse_range, {
@@ -226,18 +241,6 @@ class Person(Record):
         return frozenset(normalise_name(n) for n in [self.name, *self.aliases])
 
 
-def normalise_name(text: str) -> str:
-    """Lower case, no accents, no punctuation: 'Gúo,  Q.' -> 'guo q'."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
-def slugify(text: str) -> str:
-    text = normalise_name(text)
-    return re.sub(r"\s+", "-", text) or "section"
-
-
 # --- CV sections (data/cv.yml: sections) --------------------------------------------------------
 
 
@@ -348,16 +351,8 @@ class PublicationsSection(_Section):
 
 # The section kinds, told apart by `kind` (the title names them in messages: "every section needs...").
 Section = Annotated[
-    Union[
-        EducationSection,
-        ExperienceSection,
-        AwardsSection,
-        ListSection,
-        NestedListSection,
-        MapSection,
-        TextSection,
-        PublicationsSection,
-    ],
+    Union[EducationSection, ExperienceSection, AwardsSection, ListSection, NestedListSection, MapSection, TextSection,
+          PublicationsSection],
     Field(discriminator="kind", title="Section"),
 ]
 SECTION_KINDS = ["education", "experience", "awards", "list", "nested_list", "map", "text", "publications"]

@@ -12,8 +12,18 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, WithJsonSchema, 
 
 from cv_site.errors import format_loc
 from cv_site.load.validation import issues as validation_issues
-from cv_site.schema import (CvFile, Flag, Markdown, Number, Person, Record, Rejected, Settings, WholeNumber,
-                            EducationEntry)
+from cv_site.schema import (
+    CvFile,
+    EducationEntry,
+    Flag,
+    Markdown,
+    Number,
+    Person,
+    Record,
+    Rejected,
+    Settings,
+    WholeNumber,
+)
 
 
 def _even(value: int) -> int:

@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any
 
 from cv_site.importers.alfolio_text import to_markdown, to_plain_text
-from cv_site.schema import slugify
+from cv_site.text.normalise import slugify
 from cv_site.text.dates import DateError, parse_range
 
 Entry = dict[str, Any]

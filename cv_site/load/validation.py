@@ -26,7 +26,6 @@ _MESSAGES = {
     "int_parsing_size": "expected a whole number",
     "float_type": "expected a number",
     "float_parsing": "expected a number",
-    "finite_number": "expected a number",
     "bool_type": "expected true or false",
     "bool_parsing": "expected true or false",
     "list_type": "expected a list (lines starting with '- ')",

@@ -27,7 +27,8 @@ from functools import lru_cache
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
 from cv_site.model import Author
-from cv_site.schema import Person, normalise_name
+from cv_site.schema import Person
+from cv_site.text.normalise import normalise_name
 from cv_site.text.cjk import is_cjk
 from cv_site.text.latex import latex_to_text
 
