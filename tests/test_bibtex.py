@@ -545,6 +545,8 @@ _ENTRIES = [
     "@misc{h,\n  title = {T \\\\\n  U},\n  note = {\\foo}\n}\n",  # a line bibtexparser does not count
     "@string{v = {Venue}}\n",
     "@string{v = {Other venue}}\n",
+    "@misc{s, title = {S}, journal = v} @string{v = {Inline venue}}\n",  # a macro defined after an entry
+    "@strings{v = {Plural}}\n",  # a @string to bibtexparser
     "% a comment line\n",
     "\n\n",
 ]

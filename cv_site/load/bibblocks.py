@@ -72,26 +72,29 @@ class Piece(NamedTuple):
 
     text: str
     line: int  # 1-based line of its first character
-    kind: str  # the block type, lower case ("article", "string"...); "" for text before any block
+    kind: str  # the type of the block it starts with, lower case; "" for the text before the first
     follows: str  # the next piece's block start, with its { or (; "" at the end of the file
+
+    def has_one_block(self) -> bool:
+        """No other block starts in it: the usual piece, one block and the blank lines after it."""
+        return self.kind != "" and (self.text.find("@", 1) < 0 or _BLOCK_START.search(self.text, 1) is None)
 
 
 _BLOCK_START = re.compile(r"@\w*[ \t]*(?=[{(])")  # bibtexparser's
+# A block start with only blanks before it on its line, after a newline (as bibtexparser, the text
+# is read with a newline put before it).
+_LINE_START_BLOCK = re.compile(r"\n[^\S\n]*(@(\w*)[ \t]*[{(])")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:[^\n]*\n)*?---[ \t]*\r?(?:\n|\Z)")
 
 
 def split_pieces(text: str) -> list[Piece]:
     """The file's pieces, in order. Jekyll front matter counts as blank lines."""
     text = _prepared(text)
-    starts = [(0, "", "")]  # (where, block type, block start with its { or ()
-    for start in _BLOCK_START.finditer(text):
-        at = start.start()
-        if not text[text.rfind("\n", 0, at) + 1 : at].strip():  # only blanks before it on its line
-            starts.append((at, start.group()[1:].strip().lower(), text[at : start.end() + 1]))
-    if len(starts) > 1 and starts[1][0] == 0:
-        del starts[0]
+    heads = [(head.start(1) - 1, head.group(2).lower(), head.group(1)) for head in _LINE_START_BLOCK.finditer("\n" + text)]
+    if not heads or heads[0][0] > 0:
+        heads.insert(0, (0, "", ""))  # the text before the first block
     pieces, line = [], 1
-    for (start, kind, _), (end, _, follows) in zip(starts, [*starts[1:], (len(text), "", "")]):
+    for (start, kind, _), (end, _, follows) in zip(heads, [*heads[1:], (len(text), "", "")]):
         piece = text[start:end]
         pieces.append(Piece(piece, line, kind, follows))
         line += piece.count("\n")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import re
 from dataclasses import dataclass
 
 from cv_site.errors import Problem
@@ -24,8 +23,7 @@ from cv_site.load.bibtex import load_pieces
 from cv_site.model import Publication, SourceRef
 from cv_site.schema import Person
 
-_NOT_ENTRIES = frozenset({"", "string", "comment", "preamble"})
-_STRING = re.compile("@string", re.IGNORECASE)
+_NOT_ENTRIES = ("string", "comment", "preamble")  # as bibtexparser: "@strings{" is a @string
 
 
 @dataclass(frozen=True)
@@ -51,32 +49,35 @@ class BibFile:
         if self.last is not None and self.last[:2] == (text, owner):
             return self.last[2], self.last[3]
         pieces = split_pieces(text)
-        context = (owner, [(piece.text, piece.follows) for piece in pieces if not _is_entry(piece)])
-        crossref = "crossref" in text.lower()  # a child takes fields from its parent's piece
-        if context != self.context or crossref:
+        entries = [_is_entry(piece) for piece in pieces]
+        context = (owner, [_key(piece) for piece, entry in zip(pieces, entries) if not entry])
+        if context != self.context:
             self.cache = {}
         self.context = context
-        publications, problems = self._load(pieces, person)
-        if _has_duplicate_keys(publications):  # a cached entry's and a new one's
-            self.cache = {}
-            publications, problems = self._load(pieces, person)
-        if crossref:
+        publications, problems = self._load(pieces, entries, person)
+        if _has_duplicate_keys(publications) or _has_crossref(publications):
+            self.cache = {}  # a cached entry's key again, or a crossref (a child takes its parent's fields)
+            publications, problems = self._load(pieces, entries, person)
+        if _has_crossref(publications):
             self.cache = {}
         self.last = (text, owner, publications, problems)
         return publications, problems
 
-    def _load(self, pieces: list[Piece], person: Person | None) -> tuple[list[Publication], list[Problem]]:
+    def _load(self, pieces: list[Piece], entries: list[bool],
+              person: Person | None) -> tuple[list[Publication], list[Problem]]:
         """Every piece read again but the entries in the cache; the cache then holds every entry's
         piece that gave one publication (any other is read again next time: it is rare)."""
-        unread = [i for i, piece in enumerate(pieces) if not _is_entry(piece) or _key(piece) not in self.cache]
-        read = _by_piece(pieces, unread, *load_pieces([pieces[i] for i in unread], self.file, person))
+        unread = [i for i, piece in enumerate(pieces) if not entries[i] or _key(piece) not in self.cache]
+        unread_pieces = [pieces[i] for i in unread]
+        read = dict(zip(unread, _by_piece(unread_pieces, *load_pieces(unread_pieces, self.file, person))))
         cache: dict[tuple[str, str], _Loaded] = {}
         publications: list[Publication] = []
         problems: list[Problem] = []
         for i, piece in enumerate(pieces):
-            loaded = read[i] if i in read else _moved(self.cache[_key(piece)], piece.line)
-            if _is_entry(piece) and len(loaded.publications) == 1:
-                cache[_key(piece)] = loaded
+            key = _key(piece)
+            loaded = read[i] if i in read else _moved(self.cache[key], piece.line)
+            if entries[i] and len(loaded.publications) == 1:
+                cache[key] = loaded
             publications += loaded.publications
             problems += loaded.problems
         self.cache = cache
@@ -84,23 +85,23 @@ class BibFile:
 
 
 def _is_entry(piece: Piece) -> bool:
-    return piece.kind not in _NOT_ENTRIES and not _STRING.search(piece.text)
+    """A piece that is one entry (a second block in it could define a macro)."""
+    return piece.has_one_block() and not piece.kind.startswith(_NOT_ENTRIES)
 
 
 def _key(piece: Piece) -> tuple[str, str]:
     return piece.text, piece.follows
 
 
-def _by_piece(pieces: list[Piece], read: list[int], publications: list[Publication],
-              problems: list[Problem]) -> dict[int, _Loaded]:
-    """What each piece read (by its index) gave: a publication or problem belongs to the last
-    piece read that starts on or before its line (a piece ends where the next one starts)."""
-    loaded = {i: _Loaded(pieces[i].line, [], []) for i in read}
-    starts = [pieces[i].line for i in read]
+def _by_piece(pieces: list[Piece], publications: list[Publication], problems: list[Problem]) -> list[_Loaded]:
+    """What each of these pieces (in file order) gave: a publication or problem belongs to the last
+    piece that starts on or before its line (a piece ends where the next one starts)."""
+    loaded = [_Loaded(piece.line, [], []) for piece in pieces]
+    starts = [piece.line for piece in pieces]
 
     def piece_of(line: int | None) -> _Loaded:
         assert line is not None, "every BibTeX problem has a line"
-        return loaded[read[bisect.bisect_right(starts, line) - 1]]
+        return loaded[bisect.bisect_right(starts, line) - 1]
 
     for publication in publications:
         piece_of(publication.source.line).publications.append(publication)
@@ -123,3 +124,7 @@ def _moved(loaded: _Loaded, line: int) -> _Loaded:
 def _has_duplicate_keys(publications: list[Publication]) -> bool:
     keys = {publication.key.lower() for publication in publications}
     return len(keys) < len(publications)
+
+
+def _has_crossref(publications: list[Publication]) -> bool:
+    return any("crossref" in publication.fields for publication in publications)
