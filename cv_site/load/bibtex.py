@@ -13,7 +13,14 @@ import re
 
 from cv_site.errors import Problem
 from cv_site.labels import MONTH_NAMES
-from cv_site.load.bibblocks import BrokenBlock, Piece, RawEntry, RawString, read_blocks, split_pieces
+from cv_site.load.bibblocks import (
+    BrokenBlock,
+    Piece,
+    RawEntry,
+    RawString,
+    read_blocks,
+    split_pieces,
+)
 from cv_site.load.entries import STANDARD_FIELDS, Entry, Problems, publication
 from cv_site.model import Publication
 from cv_site.schema import Person

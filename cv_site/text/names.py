@@ -28,9 +28,9 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts
 
 from cv_site.model import Author
 from cv_site.schema import Person
-from cv_site.text.normalise import normalise_name
 from cv_site.text.cjk import is_cjk
 from cv_site.text.latex import latex_to_text
+from cv_site.text.normalise import normalise_name
 
 # `and others` is BibTeX's "et al."; some exports write "et al." itself as a name.
 _OTHERS = frozenset({"others", "et al.", "et al", "et. al.", "{et al.}", "et~al."})
