@@ -33,7 +33,7 @@ def timed_edits(builder: Builder, path: Path, edits: list[str]) -> tuple[list[fl
     for text in edits:
         started = time.perf_counter()
         path.write_text(text, encoding="utf-8")
-        result = builder.build({path})
+        result = builder.build()
         times.append(time.perf_counter() - started)
         summary = f"{result.rendered} rendered, {len(result.changed)} written/removed"
     return times, summary

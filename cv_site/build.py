@@ -1,40 +1,39 @@
-"""The orchestrator: load -> render (site, PDF) -> write. Used by the CLI, the server and the tests.
+"""The orchestrator: load -> views -> render (site, PDF) -> write. The same steps for a one-shot
+build, for each of serve's rebuilds and for the tests.
 
 Nothing becomes visible in the output until everything has loaded, validated and rendered (the
 writer commits only then), so a failed build leaves the last good site as it was.
 
 A one-shot build (`build`, the CLI's `cv-site build`) streams each file to the writer as soon as
-it is rendered, so a site of 20,000 papers is never held in memory whole, and renders the papers'
-pages in as many processes as there are cores (jobs.SharedWork) while this one renders the rest.
-
-A `Builder` keeps what it needs between builds (serve mode rebuilds after every save): the loader's
-parsed files, the Jinja environments, the last good model and output. Told which source files
-changed, it compares the new model with the last one and re-renders only the pages that show what
-changed (see render.DEPENDENCIES), regenerates the PDF only when its data or template changed, and
-writes only files whose bytes changed.
+it is rendered, so a site of 20,000 papers is never held in memory whole. A `Builder` kept between
+builds (serve) makes a rebuild after a save fast by remembering by content: a YAML file whose bytes
+did not change and a BibTeX entry whose text did not change are not read again (load/), an equal
+paper keeps its view (views/), a page whose inputs are equal keeps its bytes (site/cache.py), an
+equal Typst source keeps its PDF (pdf/), and a file whose bytes did not change is not written.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from cv_site.errors import UserError
 from cv_site.load.site import Loader
-from cv_site.jobs import MAX_PIECES, SharedWork, available_jobs
 from cv_site.model import Publication, SiteModel
-from cv_site.site.pages import SiteRender, SiteRenderer, paper_slugs
 from cv_site.output import check_place, claim, locked
+from cv_site.site.pages import SiteRenderer
+from cv_site.site.parallel_pages import available_jobs
 from cv_site.swap import SwapWriter
-from cv_site.write import InPlaceWriter, OutputFiles, WriteStats, Writer, write_site
+from cv_site.views.papers import PaperView
+from cv_site.views.site import SiteView, site_view
+from cv_site.write import InPlaceWriter, OutputFiles, WriteStats, Writer
 
-PARALLEL_FROM = 100  # papers; below this, forking costs more than it saves
-PIECE_SIZE = 16  # papers a worker takes at a time
+if TYPE_CHECKING:
+    from cv_site.pdf.document import PdfRenderer
 
 
 @dataclass
@@ -74,46 +73,6 @@ class BuildResult:
         )
 
 
-_PAPER_FIELDS = tuple(name for name in Publication.__dataclass_fields__ if name != "source")
-
-
-def same_paper(a: Publication, b: Publication) -> bool:
-    """Same content (where the entry sits in its file does not show on any page)."""
-    return a is b or all(getattr(a, name) == getattr(b, name) for name in _PAPER_FIELDS)
-
-
-def changes(old: SiteModel, new: SiteModel) -> set[str] | None:
-    """What changed between two models, as render dependency tokens; None when the layout changed
-    (settings, the owner's name or photo, the set of paper keys' slugs): every page shows those."""
-    if (old.settings != new.settings or old.person.name != new.person.name
-            or old.person.photo != new.person.photo or old.person.photo_alt != new.person.photo_alt):
-        return None
-    tokens: set[str] = set()
-    if old.person != new.person:
-        tokens.add("person")
-    if old.sections != new.sections:
-        tokens.add("cv")
-    if old.news != new.news:
-        tokens.add("news")
-    old_pubs, new_pubs = old.publications, new.publications
-    if len(old_pubs) != len(new_pubs) or any(a is not b for a, b in zip(old_pubs, new_pubs)):
-        before = old.publications_by_key
-        if set(before) != set(new.publications_by_key):
-            old_slugs, new_slugs = paper_slugs(old_pubs), paper_slugs(new_pubs)
-            if any(old_slugs[key] != slug for key, slug in new_slugs.items() if key in old_slugs):
-                return None
-        for publication in new_pubs:
-            previous = before.get(publication.key)
-            if previous is None or not same_paper(previous, publication):
-                tokens.add("pub:" + publication.key)
-        if any(t.startswith("pub:") for t in tokens) or [p.key for p in old_pubs] != [p.key for p in new_pubs]:
-            tokens.add("pubs")
-    return tokens
-
-
-PDF_TOKENS = frozenset({"person", "cv", "news", "pubs"})
-
-
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """The cycle collector off for one build: loading and rendering allocate about a million
@@ -131,7 +90,10 @@ def _collector_paused() -> Iterator[None]:
 
 
 class Builder:
-    """Builds a site; keeps state between builds for fast rebuilds (see the module doc)."""
+    """Builds a site: load -> views -> render (site, PDF) -> write, the same steps for a one-shot
+    build and for each of serve's rebuilds. What it keeps between builds (`keep`, serve) is only
+    what those steps remember by content: the loader's parsed files and BibTeX entries, the views
+    of papers, the site's page cache, the last PDF, and which bytes are on disk."""
 
     def __init__(self, options: BuildOptions, keep: bool = True):
         """`keep=False`: one build only (the CLI's `build`): nothing is kept for a next build
@@ -140,155 +102,67 @@ class Builder:
         self.keep = keep
         self.loader = Loader(options.source, keep=keep)
         self.renderer = SiteRenderer(options.source, keep=keep)
-        self.site: SiteModel | None = None  # the last good build's model and output
-        self.files: dict[str, bytes] | None = None
-        self._written_to: Path | None = None
+        self._pdf_renderer: PdfRenderer | None = None
+        self._views: dict[Publication, PaperView] = {}  # serve: the last build's, by paper
+        self._on_disk: dict[str, bytes] = {}  # serve: files known to hold these very bytes
 
-    def build(self, changed_paths: Iterable[Path] | None = None) -> BuildResult:
-        """Build. `changed_paths`: the source files changed since the last build (None: unknown,
-        render everything). A change outside data/ (templates, static files) renders everything."""
+    def build(self) -> BuildResult:
         output = Path(self.options.output)
         check_place(output, self.options.source)
         with locked(output), _collector_paused():
             recorded = claim(output, self.options.force)
-            return self._build(changed_paths, recorded)
+            return self._build(output, recorded)
 
-    def _build(self, changed_paths: Iterable[Path] | None, recorded: frozenset[str]) -> BuildResult:
+    def _build(self, output: Path, recorded: frozenset[str]) -> BuildResult:
         timings: dict[str, float] = {}
-        started = time.perf_counter()
-        site = self.loader.load()
-        timings["load"] = time.perf_counter() - started
+        with _timed(timings, "load"):
+            site = self.loader.load()
+        with _timed(timings, "views"):
+            view = site_view(site, self._views)
         has_pdf = self.options.pdf and site.settings.pdf.enabled
-        if not self.keep:
-            return self._build_once(site, has_pdf, timings, recorded)
-
-        if changed_paths is not None and self._templates_changed(changed_paths):
-            self._forget_templates()
-        tokens = self._changes(site, has_pdf, changed_paths)
-        started = time.perf_counter()
-        files = self.renderer.render(site, base_url=self.options.base_url, has_pdf=has_pdf,
-                                     changed=tokens, previous=self.files if tokens is not None else None)
-        rendered = len(files) if tokens is None or self.files is None else sum(
-            1 for path, data in files.items() if self.files.get(path) is not data)
-        timings["render"] = time.perf_counter() - started
-
-        if has_pdf:
-            old_pdf = self.files.get("cv.pdf") if self.files is not None and tokens is not None else None
-            if old_pdf is not None and not tokens & PDF_TOKENS:  # type: ignore[operator]
-                files["cv.pdf"] = old_pdf
-            else:
-                files["cv.pdf"] = self._pdf(site, timings)
-                rendered += 1
-
-        started = time.perf_counter()
-        output = Path(self.options.output)
-        previous = self.files if self._written_to == output and output.is_dir() else None
-        stats = write_site(files, output, recorded, previous)
-        timings["write"] = time.perf_counter() - started
-        self.site, self.files, self._written_to = site, files, output
-        return BuildResult(site, files, stats, timings, rendered)
-
-    def _build_once(self, site: SiteModel, has_pdf: bool, timings: dict[str, float],
-                    recorded: frozenset[str]) -> BuildResult:
-        """Render and write in one stream (see the module doc); nothing is kept for a next build."""
-        started = time.perf_counter()
-        output = Path(self.options.output)
-        # A mount point cannot be renamed: its files are replaced one by one instead (see write.py).
-        writer = InPlaceWriter(output, recorded) if output.is_mount() else SwapWriter(output, recorded)
+        writer = self._writer(output, recorded)
         try:
-            render = self.renderer.start(site, base_url=self.options.base_url, has_pdf=has_pdf, emit=writer.add)
-            self._render_pages(render, writer)
-            render.static_files(skip=writer.journal.produced)
-            timings["render"] = time.perf_counter() - started
+            with _timed(timings, "render"):
+                rendered = self.renderer.render(view, writer, base_url=self.options.base_url, has_pdf=has_pdf,
+                                                jobs=self.options.jobs or available_jobs())
             if has_pdf:
-                writer.add("cv.pdf", self._pdf(site, timings))
+                with _timed(timings, "pdf"):
+                    writer.add("cv.pdf", self._pdf(view))
+                rendered += 1
         except BaseException:
             writer.abort()
             raise
-        started = time.perf_counter()
-        stats = writer.commit()
-        timings["write"] = time.perf_counter() - started
+        with _timed(timings, "write"):
+            stats = writer.commit()
+        if self.keep:
+            self._views = {p: view.papers[p.key] for p in site.publications}
+            self._on_disk = writer.known if isinstance(writer, InPlaceWriter) else {}
         produced = writer.journal.produced
-        return BuildResult(site, OutputFiles(writer.output, produced), stats, timings, len(produced))
+        return BuildResult(site, OutputFiles(writer.output, produced), stats, timings, rendered)
 
-    def _render_pages(self, render: SiteRender, writer: Writer) -> None:
-        papers = render.site.publications
-        jobs = self._jobs(len(papers))
-        if jobs == 1:
-            render.site_files()
-            render.paper_files(papers)
-            return
-        pieces = _PaperPieces(render, writer, max(PIECE_SIZE, -(-len(papers) // MAX_PIECES)))
-        work = SharedWork(pieces.count, pieces.do, start=pieces.start, finish=pieces.finish, jobs=jobs)
+    def _writer(self, output: Path, recorded: frozenset[str]) -> Writer:
+        """serve: file by file, only what changed. One-shot: the whole site built beside the old
+        one and swapped in at once, except on a mount point, which cannot be renamed (write.py)."""
+        if self.keep or output.is_mount():
+            return InPlaceWriter(output, recorded, self._on_disk)
+        return SwapWriter(output, recorded)
+
+    def _pdf(self, view: SiteView) -> bytes:
+        if self._pdf_renderer is None:
+            from cv_site.pdf.document import PdfRenderer  # not imported by --no-pdf builds
+
+            self._pdf_renderer = PdfRenderer(self.options.source)
         try:
-            with work:
-                render.site_files()
-                work.help()
-        finally:
-            for journal in work.results:
-                writer.merge(journal)
-
-    def _jobs(self, papers: int) -> int:
-        """How many processes render the papers' pages."""
-        cores = available_jobs()
-        if cores == 1 or not papers:  # forking is not an option, or there is nothing to share
-            return 1
-        return self.options.jobs or (cores if papers >= PARALLEL_FROM else 1)
-
-    def _pdf(self, site: SiteModel, timings: dict[str, float]) -> bytes:
-        from cv_site.pdf.document import render_pdf  # not imported by --no-pdf builds
-
-        started = time.perf_counter()
-        try:
-            pdf = render_pdf(site, self.options.source)
+            return self._pdf_renderer.render(view)
         except UserError as error:  # the PDF knows the key of a text it cannot print, the loader its line
             raise UserError([self.loader.locate(problem) for problem in error.problems]) from None
-        timings["pdf"] = time.perf_counter() - started
-        return pdf
-
-    def _templates_changed(self, changed_paths: Iterable[Path]) -> bool:
-        # abspath, not resolve: an override may be a link to a file kept elsewhere
-        templates = Path(os.path.abspath(Path(self.options.source) / "templates"))
-        return any(templates in Path(os.path.abspath(path)).parents for path in changed_paths)
-
-    def _forget_templates(self) -> None:
-        """Jinja remembers which loader found each template: a new file in the site's templates/
-        must take the place of the theme's file it now shadows, so compiled templates go."""
-        self.renderer = SiteRenderer(self.options.source, keep=self.keep)
-        from cv_site.pdf.document import forget_templates
-
-        forget_templates(self.options.source)
-
-    def _changes(self, site: SiteModel, has_pdf: bool, changed_paths: Iterable[Path] | None) -> set[str] | None:
-        if self.site is None or self.files is None or changed_paths is None:
-            return None
-        data = (Path(self.options.source) / "data").resolve()
-        for path in changed_paths:
-            if Path(path).resolve().parent != data:
-                return None  # a template, a static file, a font: everything may show it
-        if has_pdf != ("cv.pdf" in self.files):
-            return None
-        return changes(self.site, site)
 
 
-class _PaperPieces:
-    """The papers' pages and .bib files in pieces of `size` papers, for jobs.SharedWork. A forked
-    worker writes through its own part of the writer and sends back that part's journal."""
-
-    def __init__(self, render: SiteRender, writer: Writer, size: int):
-        self.render, self.writer, self.size = render, writer, size
-        self.papers = render.site.publications
-        self.count = -(-len(self.papers) // size)
-
-    def do(self, piece: int) -> None:
-        self.render.paper_files(self.papers[piece * self.size:(piece + 1) * self.size])
-
-    def start(self) -> None:
-        self.writer = self.writer.part()
-        self.render.emit = self.writer.add
-
-    def finish(self) -> object:
-        return self.writer.journal
+@contextlib.contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    timings[stage] = time.perf_counter() - started
 
 
 def build(options: BuildOptions) -> BuildResult:

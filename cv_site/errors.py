@@ -65,6 +65,9 @@ class UserError(Exception):
         self.problems = sorted(problems, key=lambda p: p.sort_key)
         super().__init__(self.report())
 
+    def __reduce__(self) -> tuple:  # pickled by its problems (from a worker process of a build)
+        return UserError, (self.problems,)
+
     def report(self) -> str:
         errors = [p for p in self.problems if p.severity == "error"]
         lines = [str(p) for p in self.problems]

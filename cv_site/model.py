@@ -92,7 +92,7 @@ class Publication:
     fields: dict[str, str]  # every field, decoded to Unicode, keys lower case
     links: tuple[Link, ...]  # from the link table, in PAPER_LINK_KINDS order
     bibtex: str  # the entry as BibTeX, custom fields stripped: for display and download
-    source: SourceRef
+    source: SourceRef = field(compare=False)  # where it was written: not part of what it says
     editors: tuple[Author, ...] = ()
     selected: bool = False
     abbr: str = ""  # venue badge
@@ -102,6 +102,10 @@ class Publication:
     doi: str = ""
     arxiv_id: str = ""
     styled: dict[str, str] = field(default_factory=dict)  # fields with italic/bold/math (richtext markers)
+
+    def __hash__(self) -> int:
+        """By content, like equality (a view or a page made from an equal paper can be reused)."""
+        return hash((self.key, self.entry_type, tuple(self.fields.items()), self.authors, self.editors, self.links))
 
     def styled_text(self, name: str) -> str:
         """A field with its italic, bold and math markers (see richtext); "" when absent."""

@@ -107,10 +107,10 @@ class Site:
         self._watcher: threading.Thread | None = None
 
     # building
-    def rebuild(self, changed: set[Path] | None = None) -> bool:
+    def rebuild(self) -> bool:
         started = time.perf_counter()
         try:
-            result = self.builder.build(changed)
+            result = self.builder.build()
         except UserError as error:
             problems = [str(p) for p in error.problems if p.severity == "error"] or [error.report()]
             self.state.problems = problems
@@ -174,7 +174,7 @@ class Site:
                                         stop_event=self._stop, yield_on_timeout=False, raise_interrupt=False):
             if self._stop.is_set():
                 break
-            self.rebuild({Path(path) for _, path in changes})
+            self.rebuild()
 
     def stop(self) -> None:
         self._stop.set()

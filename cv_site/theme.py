@@ -7,6 +7,8 @@ still extend it as `theme/x.html.j2` (the prefix always reaches the built-in the
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import jinja2
@@ -31,6 +33,19 @@ def template_loader(source: Path) -> jinja2.BaseLoader:
     loaders.append(jinja2.PrefixLoader({THEME_PREFIX: theme}))
     loaders.append(theme)
     return jinja2.ChoiceLoader(loaders)
+
+
+def templates_digest(source: Path) -> str:
+    """A digest of every template's path and bytes, the site's and the theme's: when it changes,
+    compiled templates are dropped (a file added to the site's templates/ shadows the theme's)."""
+    digest = hashlib.sha1()
+    for folder in (source / "templates", THEME_TEMPLATES):
+        for root, dirs, names in os.walk(folder):
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(root, name)
+                digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def static_dirs(source: Path) -> list[Path]:

@@ -138,6 +138,7 @@ class InPlaceWriter(Writer):
         self.on_record = recorded  # what the record in the output says now
         self.recorded = recorded | frozenset(previous or ())
         self.previous = previous or {}
+        self.known: dict[str, bytes] = {}  # files that hold these very bytes now (the next build's `previous`)
         self.temp = f"{self.output}/{TEMP_FOLDER}"
         os.makedirs(self.temp, exist_ok=True)
 
@@ -146,6 +147,7 @@ class InPlaceWriter(Writer):
         target = f"{self.output}/{path}"
         temp = f"{self.temp}/{os.getpid()}-{len(self.journal.temps)}"
         if isinstance(data, bytes):
+            self.known[path] = data
             if self.previous.get(path) is data or same_bytes(target, data):
                 return
             write_new(temp, [data])

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from cv_site.errors import UserError
 from cv_site.load.site import load_site
 from cv_site.pdf.document import render_pdf
+from cv_site.views.site import site_view
 from cv_site.site.pages import SiteRenderer
 from test_wild import html_problems
 
@@ -121,7 +122,7 @@ def load_and_render(site: _Site) -> None:
         event("reported as a UserError")
         return
     event("loaded and rendered")
-    check_pages(site.renderer.render(model))
+    check_pages(site.renderer.files(site_view(model)))
 
 
 @FUZZ

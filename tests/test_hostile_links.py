@@ -20,6 +20,7 @@ from xml.etree import ElementTree
 import markdown
 import pytest
 
+from cv_site.views.site import site_view
 from cv_site.build import BuildOptions, build
 from cv_site.errors import UserError
 from cv_site.links import is_safe_url
@@ -365,7 +366,7 @@ def test_a_hostile_text_builds_a_harmless_site(case: str, baseline, tmp_path: Pa
 @pytest.mark.parametrize("case", CASES)
 def test_the_pdf_source_links_only_to_http_and_mailto(case: str, allow_html: bool, tmp_path: Path) -> None:
     source = make_site(tmp_path, [case], allow_html)
-    code, _ = PdfRenderer(source).typst_source(load_site(source))
+    code, _ = PdfRenderer(source).typst_source(site_view(load_site(source)))
     targets = typst_link_targets(code)
     assert "https://example.org/society" in targets  # the check sees the template's links too
     assert [t for t in targets if scheme(t) not in ("http", "https", "mailto")] == []

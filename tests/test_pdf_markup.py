@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from test_hostile_links import make_site
 
+from cv_site.views.site import site_view
 from cv_site.load.site import load_site
 from cv_site.pdf.document import PdfRenderer, render_pdf
 from cv_site.pdf.typst import Typst, block, inline, literal, plain, string
@@ -113,7 +114,7 @@ break ![alt](https://example.org/i.png) &copy;
 def test_every_construct_compiles_in_every_markdown_field(tmp_path):
     """The text in every Markdown field of a CV (a text section's body, intros, titles, list items...)."""
     source = make_site(tmp_path, [EVERY_CONSTRUCT], allow_html=False)
-    code, _ = PdfRenderer(source).typst_source(load_site(source))
+    code, _ = PdfRenderer(source).typst_source(site_view(load_site(source)))
     assert 'raw("x = \\"1\\"", block: true, lang: "py")' in code
     assert 'quote(block: true, par([#"quoted "#strong("text")]))' in code
     assert render_pdf(load_site(source), source).startswith(b"%PDF")

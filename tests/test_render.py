@@ -17,19 +17,10 @@ from cv_site.errors import UserError
 from cv_site.model import Author, SiteModel
 from cv_site.schema import Person
 from cv_site.text.names import parse_names
-from cv_site.site.pages import (
-    DARK_BACKGROUNDS,
-    LIGHT_BACKGROUNDS,
-    SiteRenderer,
-    base_parts,
-    citation_authors,
-    contrast,
-    image_size,
-    json_ld,
-    paper_slugs,
-    readable_accent,
-    scholar_date,
-)
+from cv_site.views.site import site_view
+from cv_site.site.assets import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, contrast, image_size, readable_accent
+from cv_site.site.pages import SiteRenderer, base_parts, paper_slugs
+from cv_site.site.seo import citation_authors, json_ld, scholar_date
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 NO_SITE_TEMPLATES = ROOT / "tests" / "golden"  # a folder without templates/ or static/: the theme alone
@@ -99,7 +90,7 @@ def assert_in_order(text: str, facts: list[str]) -> None:
 
 
 def render(site: SiteModel | None = None, source: Path = NO_SITE_TEMPLATES, **options) -> dict[str, bytes]:
-    return SiteRenderer(source).render(site or small_site(), **options)
+    return SiteRenderer(source).files(site_view(site or small_site()), **options)
 
 
 @pytest.fixture(scope="module")
@@ -460,7 +451,7 @@ def test_a_photo_gets_its_size_and_a_missing_one_is_a_user_error(tmp_path: Path)
 def test_same_input_same_bytes() -> None:
     assert render(has_pdf=True) == render(has_pdf=True)
     renderer = SiteRenderer(NO_SITE_TEMPLATES)
-    assert renderer.render(small_site()) == renderer.render(small_site())
+    assert renderer.files(site_view(small_site())) == renderer.files(site_view(small_site()))
 
 
 GOLDEN_PAGES = ["index.html", "publications/index.html", "publications/lovelace1843notes/index.html",

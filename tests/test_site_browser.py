@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import require_chromium, small_site
+from cv_site.views.site import site_view
 from cv_site.site.pages import SiteRenderer
 from cv_site.write import write_site
 
@@ -29,7 +30,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def server(tmp_path_factory: pytest.TempPathFactory):
     """The small test site, written to a folder and served on 127.0.0.1 (a secure context)."""
     output = tmp_path_factory.mktemp("site") / "_site"
-    write_site(SiteRenderer(Path(".")).render(small_site(), base_url="", has_pdf=False), output)
+    write_site(SiteRenderer(Path(".")).files(site_view(small_site()), base_url="", has_pdf=False), output)
     handler = functools.partial(_Quiet, directory=str(output))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

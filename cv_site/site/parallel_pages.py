@@ -1,0 +1,111 @@
+"""The papers' own pages: taken from the cache, or rendered, in several processes for a big site.
+
+A big site spends most of its build on one page and one .bib per paper, which Python renders on
+one core. From PARALLEL_FROM papers to render, they are shared among forked processes (one
+`concurrent.futures` map): each inherits the loaded view and compiled templates, renders its
+pieces and writes them through its own part of the writer, and sends back what it wrote (and, for
+`serve`'s cache, the bytes). Measured on 2 cores, 5,000 papers: 2.4 s for the whole build instead
+of 3.6 s in one process. Fork is only used where it is safe: on Linux, in a process with one thread.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any, Protocol
+
+from cv_site.template_errors import template_errors
+
+if TYPE_CHECKING:
+    from cv_site.site.pages import SiteRender
+    from cv_site.views.papers import PaperView
+
+PARALLEL_FROM = 100  # papers to render; below this, starting processes costs more than it saves
+PIECE_SIZE = 16  # papers a process takes at a time, at least
+
+
+class PartedOutput(Protocol):
+    """A writer that worker processes can share (write.Writer)."""
+
+    def part(self) -> Any: ...
+
+    def merge(self, journal: Any) -> None: ...
+
+
+def available_jobs() -> int:
+    """How many processes may render: the cores this process may run on, or 1 where fork is not
+    a safe way to get them (Windows has none; macOS's system libraries dislike it)."""
+    if not sys.platform.startswith("linux"):
+        return 1
+    return len(os.sched_getaffinity(0))
+
+
+def render_paper_pages(render: SiteRender, jobs: int) -> int:
+    """Every paper's page and .bib to the render's output; returns how many files were rendered."""
+    cache = render.renderer.cache
+    todo: list[PaperView] = []
+    for paper in render.view.papers.values():
+        files = cache.paper_files(_key(render, paper))
+        if files is None:
+            todo.append(paper)
+        else:
+            for path, data in files:
+                render.emit(path, data)
+    if _can_share(render, jobs, len(todo)):
+        _in_processes(render, todo, jobs)
+    else:
+        for paper in todo:
+            files = render.paper_files(paper)
+            cache.add_paper_files(_key(render, paper), files)
+            for path, data in files:
+                render.emit(path, data)
+    return 2 * len(todo)
+
+
+def _key(render: SiteRender, paper: PaperView) -> tuple:
+    return paper, render.slugs[paper.key]
+
+
+def _can_share(render: SiteRender, jobs: int, papers: int) -> bool:
+    return (jobs > 1 and papers >= PARALLEL_FROM and hasattr(render.out, "part")
+            and sys.platform.startswith("linux") and threading.active_count() == 1)
+
+
+# What the forked processes work on: set just before they start, read by `_render_piece`.
+_shared: tuple[SiteRender, PartedOutput, list[list[PaperView]]] | None = None
+
+
+def _in_processes(render: SiteRender, papers: list[PaperView], jobs: int) -> None:
+    global _shared
+    writer: PartedOutput = render.out  # type: ignore[assignment]
+    size = max(PIECE_SIZE, -(-len(papers) // (jobs * 8)))
+    pieces = [papers[start:start + size] for start in range(0, len(papers), size)]
+    _shared = (render, writer, pieces)
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for piece, (journal, files) in zip(pieces, pool.map(_render_piece, range(len(pieces)))):
+                writer.merge(journal)
+                render.produced.update(path for paper_files in files for path, _ in paper_files)
+                for paper, paper_files in zip(piece, files):
+                    render.renderer.cache.add_paper_files(_key(render, paper), paper_files)
+    finally:
+        _shared = None
+
+
+def _render_piece(index: int) -> tuple[Any, list]:
+    """In a forked process: one piece's files, written through a part of the writer."""
+    assert _shared is not None
+    render, writer, pieces = _shared
+    part = writer.part()
+    files = []
+    for paper in pieces[index]:
+        with template_errors(render.renderer.source):  # here: the traceback does not cross processes
+            paper_files = render.paper_files(paper)
+        for path, data in paper_files:
+            part.add(path, data)
+        keep = render.renderer.cache.keep
+        files.append(paper_files if keep else tuple((path, b"") for path, _ in paper_files))
+    return part.journal, files

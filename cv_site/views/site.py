@@ -1,0 +1,107 @@
+"""The view of a whole site: every paper's view, the CV's sections as each output shows them, and
+the date labels of entries. Made once a build from the SiteModel; both renderers read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from cv_site.model import Publication, SiteModel
+from cv_site.schema import PublicationsSection, Section
+from cv_site.text.dates import DateRange, PartialDate
+from cv_site.views.papers import PaperGroup, PaperView, cv_groups, legend, paper_view
+
+DATE_SEPARATOR = " – "
+
+
+@dataclass(frozen=True)
+class DateLabel:
+    """A date or a range as both outputs print it. `parts`: (text, ISO date), the start and the
+    end; an open range ends with the site's word for it ("present") and no ISO date."""
+
+    parts: tuple[tuple[str, str], ...]
+    separator: str = DATE_SEPARATOR
+
+    @property
+    def text(self) -> str:
+        return self.separator.join(text for text, _ in self.parts)
+
+
+def date_label(dates: DateRange | PartialDate | None, ongoing: str) -> DateLabel | None:
+    if dates is None:
+        return None
+    if isinstance(dates, PartialDate):
+        return DateLabel(((str(dates), dates.iso),))
+    start = (str(dates.start), dates.start.iso)
+    if not dates.is_range:
+        return DateLabel((start,))
+    end = (str(dates.end), dates.end.iso) if dates.end else (ongoing, "")
+    return DateLabel((start, end))
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A CV section as an output shows it: its id, (possibly overridden) title and intro, the
+    section's data for its kind's template, and for publications the numbered groups and legend."""
+
+    id: str
+    kind: str
+    title: str
+    intro: str | None
+    data: Any  # the section's record (entries, body), or the news items for "news"
+    index: int | None  # its position in data/cv.yml's sections (for error messages), None for news
+    groups: tuple[PaperGroup, ...] = ()
+    legend: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class SiteView:
+    """Everything both outputs show, decided once."""
+
+    model: SiteModel
+    papers: dict[str, PaperView] = field(default_factory=dict)  # by key, newest first
+
+    def paper(self, publication: Publication) -> PaperView:
+        return self.papers[publication.key]
+
+    def paper_list(self, publications: list[Publication]) -> list[PaperView]:
+        return [self.papers[p.key] for p in publications]
+
+    def section(self, index: int, section: Section, title: str | None = None) -> SectionView:
+        view = SectionView(section.slug, section.kind, title or section.title, section.intro, section, index)
+        if not isinstance(section, PublicationsSection):
+            return view
+        papers = self.paper_list(self.model.section_publications(section))
+        return SectionView(view.id, view.kind, view.title, view.intro, section, index,
+                           groups=cv_groups(papers), legend=legend(papers))
+
+    def cv_sections(self) -> list[SectionView]:
+        """The site's CV page: every section, in the data's order."""
+        return [self.section(index, section) for index, section in enumerate(self.model.sections)]
+
+    def pdf_sections(self) -> list[SectionView]:
+        """The PDF: the sections pdf.sections names (default all), with pdf.titles, news first if asked."""
+        site, pdf = self.model, self.model.settings.pdf
+        by_id = {section.slug: (index, section) for index, section in enumerate(site.sections)}
+        views = []
+        if pdf.include_news and site.news:
+            items = site.news[: pdf.news_items] if pdf.news_items else site.news
+            views.append(SectionView("news", "news", pdf.titles.get("news", "News"), None, items, None))
+        for section_id in pdf.sections if pdf.sections is not None else list(by_id):
+            if section_id in by_id:  # an unknown id is reported by the loader
+                index, section = by_id[section_id]
+                views.append(self.section(index, section, pdf.titles.get(section_id)))
+        return views
+
+    def date(self, dates: DateRange | PartialDate | None) -> DateLabel | None:
+        return date_label(dates, self.model.settings.ongoing_label)
+
+
+def site_view(site: SiteModel, known: Mapping[Publication, PaperView] | None = None) -> SiteView:
+    """The site's view. `known`: the views an earlier build made, by paper (serve keeps them: a
+    paper equal to one seen before gets the same view back, so its pages' cached bytes match)."""
+    known = known or {}
+    view = SiteView(site)
+    for publication in site.publications:
+        view.papers[publication.key] = known.get(publication) or paper_view(publication)
+    return view
