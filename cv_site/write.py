@@ -20,6 +20,7 @@ and hand back their `journal`, which the main writer `merge`s before it commits 
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -127,6 +128,9 @@ class Writer:
             folder = folder.rpartition("/")[0]
 
 
+_temp_numbers = itertools.count()  # temporary files' names, unique in a process (pid: across processes)
+
+
 class InPlaceWriter(Writer):
     """Replaces changed files inside `output` one by one (see the module doc). `previous`: what
     the last build of this process wrote there (serve keeps it): a file whose bytes are the very
@@ -145,7 +149,7 @@ class InPlaceWriter(Writer):
     def add(self, path: str, data: Content) -> None:
         self._claim(path)
         target = f"{self.output}/{path}"
-        temp = f"{self.temp}/{os.getpid()}-{len(self.journal.temps)}"
+        temp = f"{self.temp}/{os.getpid()}-{next(_temp_numbers)}"
         if isinstance(data, bytes):
             self.known[path] = data
             if self.previous.get(path) is data or same_bytes(target, data):

@@ -8,7 +8,7 @@ writes them its own way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from cv_site.labels import IN_PROGRESS_HEADING, editors_mark, status_label
@@ -47,6 +47,15 @@ class PaperView:
     links: tuple[Link, ...]
     highlight: bool  # selected or awarded
     publication: Publication
+    # Views are cache keys (site/cache.py), asked for several times a build each: hashed once.
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.key, self.title, self.authors, self.venue_line, self.date,
+                                                self.status, self.award, self.badge, self.publication)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def marks(self) -> tuple[str, ...]:
