@@ -3,12 +3,12 @@
 A file is read piece by piece (`bibblocks.split_pieces`: one piece from each block at the start of
 a line to the next), and what an entry's piece gives depends only on its text, the block start
 that follows it, the file's @string macros and the owner. So the cache keeps, for each entry's
-piece, what it gave, as long as the owner and the pieces that are not entries (@string, @comment,
-@preamble, the text before the first block) stay the same; those are read again every time.
-What it keeps moves with the entry when lines above it are added or removed. Three cases read the
-whole file: the first load, a changed owner or macro, and a duplicate key across pieces (the
-message names both lines). A file with a `crossref` is always read whole: a child takes fields
-from its parent's piece.
+piece, what it gave, as long as the owner and the pieces that are not one entry (@string,
+@comment, @preamble, the text before the first block, a piece where a second block starts) stay
+the same; those are read again every time. What it keeps moves with the entry when lines above it
+are added or removed. The whole file is read again when the owner or a piece that is not an entry
+changed, and when an entry takes a key that a cached one has (the message names both lines). A file
+with a `crossref` is always read whole: a child takes fields from its parent's piece.
 """
 
 from __future__ import annotations
