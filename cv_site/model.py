@@ -134,14 +134,6 @@ class Publication:
         return ENTRY_TYPE_LABELS.get(self.entry_type, "Other")
 
     @property
-    def has_equal_contribution(self) -> bool:
-        return any(a.equal_contribution for a in self.authors)
-
-    @property
-    def has_corresponding(self) -> bool:
-        return any(a.corresponding for a in self.authors)
-
-    @property
     def is_published(self) -> bool:
         return self.status == "published"
 

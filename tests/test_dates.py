@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from cv_site.views.site import date_label
 from cv_site.text.dates import DateError, parse_date, parse_range
 
 
@@ -22,16 +23,18 @@ from cv_site.text.dates import DateError, parse_date, parse_range
 )
 def test_ranges_as_people_write_them(text, display, start, end, ongoing):
     dates = parse_range(text)
-    assert dates.display() == display
+    assert str(dates) == display
     assert dates.start.iso == start
     assert (dates.end.iso if dates.end else None) == end
     assert dates.ongoing is ongoing
 
 
 def test_one_configurable_word_for_every_open_range():
-    assert parse_range("2020.9 -").display("heute") == "2020.9 – heute"
-    assert parse_range("2023.6 - Now").display("heute") == "2023.6 – heute"
-    assert parse_range("2023.6 - present").display("Now") == "2023.6 – Now"
+    assert date_label(parse_range("2020.9 -"), "heute").text == "2020.9 – heute"
+    assert date_label(parse_range("2023.6 - Now"), "heute").text == "2023.6 – heute"
+    assert date_label(parse_range("2023.6 - present"), "Now").text == "2023.6 – Now"
+    assert date_label(parse_range("2017 - 2020"), "Now").parts == (("2017", "2017"), ("2020", "2020"))
+    assert date_label(parse_range("2020.9 -"), "Now").parts == (("2020.9", "2020-09"), ("Now", ""))
 
 
 def test_dates_from_yaml_timestamps():
@@ -59,4 +62,4 @@ def test_bad_dates_say_why(text, message):
 def test_newest_first_sort_key_puts_ongoing_first():
     ranges = [parse_range(t) for t in ["2013 - 2017", "2020.9 -", "2017 - 2020"]]
     ordered = sorted(ranges, key=lambda r: r.sort_key, reverse=True)
-    assert [r.display() for r in ordered] == ["2020.9 – present", "2017 – 2020", "2013 – 2017"]
+    assert [str(r) for r in ordered] == ["2020.9 – present", "2017 – 2020", "2013 – 2017"]

@@ -13,6 +13,7 @@ import bibtexparser
 import pytest
 import yaml
 
+from cv_site.views.site import date_label
 from cv_site.schema import CvFile, NewsFile, Settings
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -24,7 +25,7 @@ def load(name: str):
 
 def shown(date) -> str:
     """A date as the example site shows it: its site.yml gives the one word for open ranges."""
-    return date.display(load("site.yml")["ongoing_label"])
+    return date_label(date, load("site.yml")["ongoing_label"]).text
 
 
 @pytest.fixture(scope="module")

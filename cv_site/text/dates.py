@@ -64,6 +64,9 @@ class PartialDate:
         return self.text or self.iso
 
 
+RANGE_SEPARATOR = " – "
+
+
 @dataclass(frozen=True, slots=True)
 class DateRange:
     """One date, a start and an end, or an ongoing start."""
@@ -82,14 +85,11 @@ class DateRange:
         end = self.end or self.start
         return (1 if self.ongoing else 0, end.year, end.month or 0, self.start.year, self.start.month or 0)
 
-    def display(self, ongoing_label: str = "present") -> str:
+    def __str__(self) -> str:
+        """As data (cv-site schema, error messages); how pages show it: views/site.py's date_label."""
         if not self.is_range:
             return str(self.start)
-        end = str(self.end) if self.end else ongoing_label  # one word for every open range
-        return f"{self.start} – {end}"
-
-    def __str__(self) -> str:
-        return self.display()
+        return f"{self.start}{RANGE_SEPARATOR}{self.end or 'present'}"
 
 
 def parse_date(value: object) -> PartialDate:

@@ -8,11 +8,8 @@ from typing import Any, Mapping
 
 from cv_site.model import Publication, SiteModel
 from cv_site.schema import PublicationsSection, Section
-from cv_site.text.dates import DateRange, PartialDate
+from cv_site.text.dates import RANGE_SEPARATOR, DateRange, PartialDate
 from cv_site.views.papers import PaperGroup, PaperView, cv_groups, legend, paper_view
-
-DATE_SEPARATOR = " – "
-
 
 @dataclass(frozen=True)
 class DateLabel:
@@ -20,7 +17,7 @@ class DateLabel:
     end; an open range ends with the site's word for it ("present") and no ISO date."""
 
     parts: tuple[tuple[str, str], ...]
-    separator: str = DATE_SEPARATOR
+    separator: str = RANGE_SEPARATOR
 
     @property
     def text(self) -> str:
