@@ -424,7 +424,7 @@ def test_never_raises_inside_an_entry(value: str) -> None:
 import sys  # noqa: E402
 
 from cv_site.load import bibblocks  # noqa: E402
-from cv_site.load.bibblocks import Piece, read_blocks, split_pieces  # noqa: E402
+from cv_site.load.bibblocks import Piece, RawEntry, RawString, read_blocks, split_pieces  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from generate_bib import generate  # noqa: E402
@@ -437,11 +437,25 @@ def blocks(text: str) -> list:
 
 def bibtexparser_blocks(text: str) -> list:
     """bibtexparser's blocks of the whole file in one `parse_string`."""
-    return bibblocks._parsed_by_bibtexparser(Piece(bibblocks._prepared(text), 1, "", ""))
+    return bibblocks._parsed_by_bibtexparser(Piece(bibblocks._blank_front_matter(text), 1, "", ""))
+
+
+def without_added_spaces(blocks: list) -> list:
+    """The blocks without the space bibblocks puts after a backslash that ends a line, when
+    bibtexparser reads it."""
+    def clean(text: str) -> str:
+        return text.replace("\\ \n", "\\\n")
+
+    return [
+        block._replace(fields=[(clean(name), clean(value), line) for name, value, line in block.fields])
+        if isinstance(block, RawEntry) else block._replace(value=clean(block.value)) if isinstance(block, RawString)
+        else block._replace(raw=clean(block.raw))
+        for block in blocks
+    ]
 
 
 def assert_same_blocks(text: str) -> None:
-    assert blocks(text) == bibtexparser_blocks(text)
+    assert without_added_spaces(blocks(text)) == without_added_spaces(bibtexparser_blocks(text))
 
 
 SPLITTER_CASES = [

@@ -21,9 +21,9 @@ read in two steps:
    - in a group, only braces count; in a string, only a `"` that is not `{"}` ends it.
 
 bibtexparser does not count a newline right after a backslash (`Line one \\\\` at the end of a
-line in an abstract) as a line, so every line number after it would be one too low: a space is put
-between the two first. It changes nothing else: bibtexparser uses newlines only to count lines,
-and the loader squashes the spaces in values.
+line in an abstract) as a line, so its line numbers after one would be one too low: it reads a
+piece with a space put between the two. That changes nothing else: bibtexparser uses newlines only
+to count lines, and the loader squashes the spaces in values.
 
 tests/test_bibtex.py checks that the blocks are bibtexparser's on the test files and on random text.
 """
@@ -90,7 +90,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:[^\n]*\n)*?---[ \t]*\r?(?:\n|\Z)
 
 def split_pieces(text: str) -> list[Piece]:
     """The file's pieces, in order. Jekyll front matter counts as blank lines."""
-    text = _prepared(text)
+    text = _blank_front_matter(text)
     heads = [(head.start(1) - 1, head.group(2).lower(), head.group(1))  # where, block type, block start
              for head in _LINE_START_BLOCK.finditer("\n" + text)]
     if not heads or heads[0][0] > 0:
@@ -113,12 +113,6 @@ def read_blocks(piece: Piece) -> list[Block]:
     if read is not None and _BLOCK_START.search(text, read[1]) is None:
         return [read[0]] if read[0] is not None else []
     return _parsed_by_bibtexparser(piece)
-
-
-def _prepared(text: str) -> str:
-    """The text with its front matter blanked and a space after each backslash that ends a line
-    (see the module's docstring)."""
-    return _blank_front_matter(text).replace("\\\n", "\\ \n")
 
 
 def _blank_front_matter(text: str) -> str:
@@ -191,7 +185,8 @@ def _parsed_by_bibtexparser(piece: Piece) -> list[Block]:
     """The piece's blocks as `bibtexparser.parse_string` reads them. The next block start is read
     with it, so that a block left open ends as it does in the file; the block it starts is not
     this piece's."""
-    parsed = bibtexparser.parse_string(piece.text + piece.follows, parse_stack=[]).blocks
+    text = (piece.text + piece.follows).replace("\\\n", "\\ \n")  # see the module's docstring
+    parsed = bibtexparser.parse_string(text, parse_stack=[]).blocks
     blocks: list[Block] = []
     for block in parsed[:-1] if piece.follows else parsed:  # the last one is the next piece's
         if isinstance(block, (bib.DuplicateFieldKeyBlock, bib.DuplicateBlockKeyBlock)):
