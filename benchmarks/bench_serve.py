@@ -2,7 +2,7 @@
 
     python benchmarks/bench_serve.py [500 5000] [--runs 5]
 
-Same steps as the server's watcher (Builder.build with the changed path; the file watcher's own
+Same steps as the server's watcher (Builder.build after the file is saved; the file watcher's own
 grouping delay, ~20 ms after the last event, comes on top). Figures, median of --runs edits:
   bib     one BibTeX entry's title edited in a site with N synthetic papers (no PDF: with N papers
           in the CV's publications section it would be an N-paper PDF)

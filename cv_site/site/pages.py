@@ -36,7 +36,7 @@ from cv_site.model import Publication
 from cv_site.site.assets import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, StaticFiles, image_size, readable_accent
 from cv_site.site.cache import PageCache, layout_key
 from cv_site.site.markdown import MarkdownRenderer, rich_html
-from cv_site.site.parallel_pages import render_paper_pages
+from cv_site.site.parallel_pages import render_pages
 from cv_site.site.seo import citation_authors, json_ld, paper_description, paper_json, pdf_url, profile_json, scholar_date
 from cv_site.template_errors import template_errors
 from cv_site.theme import static_dirs, template_loader
@@ -142,7 +142,7 @@ class SiteRenderer:
             if self.cache.start(render.layout):
                 self._env = None  # a template may have changed, or a new one shadow the theme's
             try:
-                rendered = render_paper_pages(render, jobs) + render.site_files()
+                rendered = render_pages(render, jobs, render.site_files)
                 render.static_files()
             finally:
                 self.cache.finish()

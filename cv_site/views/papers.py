@@ -9,6 +9,7 @@ writes them its own way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from cv_site.labels import IN_PROGRESS_HEADING, editors_mark, status_label
@@ -22,14 +23,14 @@ CORRESPONDING = "†"
 MARK_MEANINGS = {EQUAL_CONTRIBUTION: "equal contribution", CORRESPONDING: "corresponding author"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuthorView:
     name: str  # as written in an author list ("Ada Lovelace", "山田太郎", "et al.")
     is_owner: bool
     marks: str  # "", "*", "†" or "*†"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaperView:
     """One paper as both outputs show it. Equal views show the same; `publication` is there for
     what only the site's own page of a paper shows (its abstract, BibTeX and Scholar tags)."""
@@ -46,6 +47,7 @@ class PaperView:
     annotation: str  # inline Markdown
     links: tuple[Link, ...]
     highlight: bool  # selected or awarded
+    marks: tuple[str, ...]  # the marks its authors carry, in MARK_MEANINGS' order
     publication: Publication
     # Views are cache keys (site/cache.py), asked for several times a build each: hashed once.
     _hash: int = field(init=False, repr=False, compare=False, default=0)
@@ -58,15 +60,12 @@ class PaperView:
         return self._hash
 
     @property
-    def marks(self) -> tuple[str, ...]:
-        return tuple(mark for mark in MARK_MEANINGS if any(mark in author.marks for author in self.authors))
-
-    @property
     def details(self) -> tuple[str, ...]:
         """The plain words after the venue line, in order: the date, the status, the award."""
         return tuple(part for part in (self.date, self.status, self.award) if part)
 
 
+@lru_cache(maxsize=16384)  # co-authors recur from paper to paper: one view each, not one a paper
 def author_view(author: Author) -> AuthorView:
     marks = (EQUAL_CONTRIBUTION if author.equal_contribution else "") + (CORRESPONDING if author.corresponding else "")
     return AuthorView(author.display, author.is_owner, marks)
@@ -74,10 +73,11 @@ def author_view(author: Author) -> AuthorView:
 
 def paper_view(p: Publication) -> PaperView:
     people = p.people
+    authors = tuple(author_view(author) for author in people)
     return PaperView(
         key=p.key,
         title=p.styled_text("title"),
-        authors=tuple(author_view(author) for author in people),
+        authors=authors,
         people_note=editors_mark(len(people)) if p.people_are_editors else "",
         venue_line=venue_line(p) or p.venue or ("" if p.is_published else p.fields.get("note", "")),
         date=str(p.year) if p.year else "",
@@ -87,6 +87,7 @@ def paper_view(p: Publication) -> PaperView:
         annotation=p.annotation,
         links=p.links,
         highlight=bool(p.award or p.selected),
+        marks=tuple(mark for mark in MARK_MEANINGS if any(mark in author.marks for author in authors)),
         publication=p,
     )
 
