@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -36,7 +37,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """The console script."""
-    sys.exit(main())
+    status = main()
+    # The process ends here. Python's shutdown still runs every exit handler and closes every
+    # file, but first it searches every object still alive for garbage cycles, in passes that
+    # find next to nothing; frozen objects are left out of them. Measured, whole `cv-site build
+    # --no-pdf`: 30 ms less at 500 papers (of 0.57 s), 25 ms less at 50 (of 0.34 s).
+    gc.freeze()
+    sys.exit(status)
 
 
 def _parser() -> argparse.ArgumentParser:
