@@ -8,7 +8,7 @@ writes them its own way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
@@ -49,15 +49,11 @@ class PaperView:
     highlight: bool  # selected or awarded
     marks: tuple[str, ...]  # the marks its authors carry, in MARK_MEANINGS' order
     publication: Publication
-    # Views are cache keys (site/cache.py), asked for several times a build each: hashed once.
-    _hash: int = field(init=False, repr=False, compare=False, default=0)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.key, self.title, self.authors, self.venue_line, self.date,
-                                                self.status, self.award, self.badge, self.publication)))
 
     def __hash__(self) -> int:
-        return self._hash
+        # Everything in a view is made from its publication (paper_view), so equal views have
+        # equal publications: their hash, made once when the publication was loaded, is enough.
+        return hash(self.publication)
 
     @property
     def details(self) -> tuple[str, ...]:
