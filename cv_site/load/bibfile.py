@@ -48,7 +48,7 @@ class BibFile:
         owner = (person.name, tuple(person.aliases)) if person else None
         if self.last is not None and self.last[:2] == (text, owner):
             return self.last[2], self.last[3]
-        pieces = split_pieces(text)
+        pieces = list(split_pieces(text))
         entries = [_is_entry(piece) for piece in pieces]
         context = (owner, [_key(piece) for piece, entry in zip(pieces, entries) if not entry])
         if context != self.context:

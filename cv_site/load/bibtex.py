@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from cv_site.errors import Problem
 from cv_site.labels import MONTH_NAMES
@@ -56,7 +57,7 @@ def load_bibtex(text: str, file: str, owner: Person | None) -> tuple[list[Public
     return load_pieces(split_pieces(text), file, owner)
 
 
-def load_pieces(pieces: list[Piece], file: str, owner: Person | None) -> tuple[list[Publication], list[Problem]]:
+def load_pieces(pieces: Iterable[Piece], file: str, owner: Person | None) -> tuple[list[Publication], list[Problem]]:
     """`load_bibtex` for some of a file's pieces (`bibblocks.split_pieces`), each read at its own
     line: serve's cache (bibfile.py) reads only the pieces that changed and those that define
     macros."""
