@@ -104,6 +104,9 @@ def readable_url(written: str) -> str:
     return html.unescape(written).strip(_C0_CONTROL_OR_SPACE).translate(_TAB_OR_NEWLINE)
 
 
+UNSAFE_LINK = "only http(s), mailto and relative links are allowed"  # what a refused link is told
+
+
 def is_safe_url(url: str, *, relative: bool = True) -> bool:
     """True for http(s), mailto and relative URLs; False for javascript:, data: and the like, however
     written (`&#106;avascript:`, `java&Tab;script:`, ` JavaScript:`), and for what is not a URL at

@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticKnownError
 
-from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, Link, is_safe_url, make_link
+from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, Link, UNSAFE_LINK, is_safe_url, make_link
 from cv_site.text.dates import HINT as DATE_HINT
 from cv_site.text.dates import DateRange, PartialDate, parse_date, parse_range
 from cv_site.text.normalise import normalise_name, slugify
@@ -119,7 +119,6 @@ Number = Annotated[float, _refuse((bool,), "float_type")]
 Flag = Annotated[bool, _refuse((int, float), "bool_type")]
 
 HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
-UNSAFE_LINK = "only http(s), mailto and relative links are allowed"
 
 
 def _check_url(value: str) -> str:

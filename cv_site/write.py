@@ -13,8 +13,9 @@ visible once everything rendered, `abort` undoes them (a failed build leaves the
   recorded files this build did not produce are removed. Nothing is written or removed through a
   link the user put in the output.
 
-Worker processes of a parallel build (see jobs.py) write through `part()` copies of the writer
-and hand back their `journal`, which the main writer `merge`s before it commits or aborts.
+Worker processes of a parallel build (see site/parallel_pages.py) write through `part()` copies
+of the writer and hand back their `journal`, which the main writer `merge`s before it commits or
+aborts.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from cv_site.errors import Problem, Severity
 from cv_site.labels import MONTH_NAMES
-from cv_site.links import ARXIV_PREFIX, PAPER_LINK_KINDS, Link, is_safe_url, make_link
+from cv_site.links import ARXIV_PREFIX, PAPER_LINK_KINDS, Link, UNSAFE_LINK, is_safe_url, make_link
 from cv_site.model import Publication, SourceRef
 from cv_site.text.dates import MONTHS, DateError, parse_date
 from cv_site.text.latex import latex_to_marked, unescape_url, unknown_commands
@@ -72,7 +72,6 @@ _SUBMITTED_STATES = frozenset({"submitted", "under review", "inreview", "in revi
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _YEAR = re.compile(r"\d{4}")
 
-UNSAFE_LINK = "only http(s), mailto and relative links are allowed"
 
 
 @dataclass

@@ -2,8 +2,8 @@
 a big site, and the others (the lists), rendered by this process meanwhile.
 
 A big site spends most of its build on one page and one .bib per paper, which Python renders on
-one core. From PARALLEL_FROM papers to render, they are shared among forked processes (one
-`concurrent.futures` map): each inherits the loaded view and compiled templates, renders its
+one core. From PARALLEL_FROM papers to render, they are shared among forked processes (a
+`concurrent.futures` pool): each inherits the loaded view and compiled templates, renders its
 pieces and writes them through its own part of the writer, and sends back what it wrote (and, for
 `serve`'s cache, the bytes). While they work, this process renders the lists, then the pieces no
 worker has begun. Fork is only used where it is safe: on Linux, in a process with one thread.
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from cv_site.views.papers import PaperView
 
 PARALLEL_FROM = 100  # papers to render; below this, starting processes costs more than it saves
-PIECE_SIZE = 64  # papers a process takes at a time: small enough that no process waits long for another at the end
+PIECE_SIZE = 64  # papers a process takes at a time: few enough that none waits long for another at the end
 
 
 class PartedOutput(Protocol):

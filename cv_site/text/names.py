@@ -190,7 +190,7 @@ def clear_cache() -> None:
 class OwnerMatcher:
     """Finds the site's owner in author lists.
 
-    An author is the owner when their name, normalised (`model.normalise_name`) in the
+    An author is the owner when their name, normalised (`text.normalise.normalise_name`) in the
     "First Last" or the "Last, First" order, is one of `person.name_keys` (the name and its aliases).
 
     An author is also the owner when the last name matches and the given name is written as the
