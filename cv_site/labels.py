@@ -1,6 +1,6 @@
 """The words both outputs use for the same things, in one place, so that the site and the PDF can
 never name them differently: the status of unpublished work, the heading over it, month names and
-the mark after editors' names. (A first piece of the shared presentation that issue 14 builds.)"""
+the mark after editors' names, what kind of talk a talk was."""
 
 from __future__ import annotations
 
@@ -19,3 +19,14 @@ def status_label(status: str) -> str:
 def editors_mark(count: int) -> str:
     """What follows a list of `count` editors' names."""
     return " (ed.)" if count == 1 else " (eds.)"
+
+
+# What a talk was, by its `kind` in data/cv.yml (a talks section).
+TALK_KIND_LABELS = {
+    "invited": "Invited talk",
+    "contributed": "Contributed talk",
+    "keynote": "Keynote",
+    "poster": "Poster",
+    "seminar": "Seminar",
+    "panel": "Panel",
+}

@@ -62,6 +62,8 @@ _KINDS = [
     LinkKind("video", "Video", "video"),
     LinkKind("blog", "Blog", "book"),
     LinkKind("url", "Link", "link"),
+    # talk links (also slides, video, poster, pdf, code above)
+    LinkKind("event", "Event", "globe"),
 ]
 
 LINK_KINDS: dict[str, LinkKind] = {kind.name: kind for kind in _KINDS}
@@ -72,6 +74,8 @@ PROFILE_LINK_KINDS = [
 ]
 # In the order the buttons appear under a paper.
 PAPER_LINK_KINDS = ["pdf", "arxiv", "doi", "html", "website", "code", "supp", "slides", "poster", "video", "blog"]
+# In the order the buttons appear under a talk.
+TALK_LINK_KINDS = ["slides", "video", "poster", "pdf", "code", "event"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,146 +2,26 @@
 
 Unknown keys are errors, text is stripped, records cannot be changed once made. Pydantic's errors
 become the located messages users read in `load/validation.py`; `cv-site schema` prints
-`model_json_schema()` of these models for editors. A rule of our own raises `Rejected`, a
-ValueError that may carry a hint.
+`model_json_schema()` of these models for editors. Their base, `Record`, and the field types are
+in fields.py.
 
 Validators are built on first use (`defer_build`): a command that validates nothing pays only the
 import.
 """
 
-import re
 from functools import cached_property
-from typing import Annotated, Any, Callable, ClassVar, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Field,
-    PlainSerializer,
-    PlainValidator,
-    Tag,
-    ValidationError,
-    WithJsonSchema,
-    create_model,
-    field_validator,
-    model_validator,
+from pydantic import Discriminator, Field, Tag, ValidationError, create_model, field_validator, model_validator
+from pydantic_core import InitErrorDetails
+
+from cv_site.fields import (  # noqa: F401 (Flag, Markdown, Number: the field types, for code that builds records)
+    Colour, Date, Dates, Flag, Markdown, Number, Record, Rejected, SafeUrl, SiteUrl, WholeNumber,
 )
-from pydantic_core import InitErrorDetails, PydanticKnownError
-
-from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, Link, UNSAFE_LINK, is_safe_url, make_link
-from cv_site.text.dates import HINT as DATE_HINT
-from cv_site.text.dates import DateRange, PartialDate, parse_date, parse_range
+from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, TALK_LINK_KINDS, Link, UNSAFE_LINK, is_safe_url, make_link
+from cv_site.labels import TALK_KIND_LABELS
+from cv_site.text.dates import DateRange
 from cv_site.text.normalise import normalise_name, slugify
-
-
-class Rejected(ValueError):
-    """A value a rule of ours refuses: the message says why, the hint how to fix it."""
-
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.hint = hint
-
-
-class Record(BaseModel):
-    """Base of the YAML records."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
-
-    fields: ClassVar[tuple[str, ...]] = ()  # the field names in order, for code that walks a record
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        cls.fields = tuple(cls.model_fields)
-
-    @classmethod
-    def from_data(cls, data: Any) -> Any:
-        """The record for plain data (what YAML gives); raises pydantic's ValidationError."""
-        return cls.model_validate(data)
-
-    def replace(self, **changes: Any) -> Any:
-        """A copy with some fields changed, checked."""
-        return self.model_validate({**{name: getattr(self, name) for name in self.fields}, **changes})
-
-    def as_data(self, *, skip_defaults: bool = False) -> dict[str, Any]:
-        """Plain data (dates as text) that `from_data` turns back into this record."""
-        return self.model_dump(mode="json", exclude_defaults=skip_defaults)
-
-
-# --- field types -------------------------------------------------------------------------------
-
-
-def _date_type(kind: type, parse: Callable[[Any], Any], schema: dict[str, Any]) -> Any:
-    """A date field: `parse` reads the data (its DateError is shown with the dates' hint); as JSON, text."""
-
-    def validate(value: Any) -> Any:
-        if isinstance(value, kind):
-            return value
-        try:
-            return parse(value)
-        except ValueError as error:
-            raise Rejected(str(error), DATE_HINT) from None
-
-    as_text = PlainSerializer(kind.__str__, when_used="json")
-    return Annotated[kind, PlainValidator(validate), as_text, WithJsonSchema(schema)]
-
-
-Dates = _date_type(DateRange, parse_range, {
-    "type": ["string", "integer"],
-    "description": "A date or range as in a CV: 2020, 2020.9, 2020-09-01, 2017 - 2020, 2023.6 - Now, 2020.9 -",
-    "examples": ["2020.9 -", "2017 - 2020", "2023.6 - Now", 2018],
-})
-Date = _date_type(PartialDate, parse_date, {
-    "type": ["string", "integer"],
-    "description": "A date: 2024, 2024.2, 2024-02-27 or Feb 2024",
-    "examples": ["2024-02-27", "2024.2"],
-})
-Markdown = Annotated[str, Field(description="Markdown text (inline or block)")]
-
-
-def _refuse(kinds: tuple[type, ...], error_type: str) -> Any:
-    """YAML reads yes/no/true/false as booleans and 1 as a number: pydantic would take True for 1
-    and 1 for True, which the data never means."""
-
-    def check(value: Any) -> Any:
-        if type(value) in kinds:
-            raise PydanticKnownError(error_type)
-        return value
-
-    return BeforeValidator(check)
-
-
-WholeNumber = Annotated[int, _refuse((bool,), "int_type")]
-Number = Annotated[float, _refuse((bool,), "float_type")]
-Flag = Annotated[bool, _refuse((int, float), "bool_type")]
-
-HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
-
-
-def _check_url(value: str) -> str:
-    if not is_safe_url(value):
-        raise Rejected(UNSAFE_LINK)
-    return value
-
-
-def _check_colour(value: str) -> str:
-    if not HEX_COLOR.match(value):
-        raise Rejected("expected a colour as #rrggbb")
-    return value
-
-
-def _check_site_url(value: str) -> str:
-    if value and (not re.match(r"^https?://[^/\s]+(/\S*)?$", value) or not is_safe_url(value)):
-        raise Rejected("expected an absolute http(s) URL such as https://name.github.io/")
-    return value
-
-
-SafeUrl = Annotated[str, AfterValidator(_check_url)]
-SiteUrl = Annotated[str, AfterValidator(_check_site_url)]
-Colour = Annotated[str, AfterValidator(_check_colour)]
 
 
 # --- settings (data/site.yml) -------------------------------------------------------------------
@@ -188,7 +68,7 @@ class Settings(Record):
 # --- the person (data/cv.yml: person) -----------------------------------------------------------
 
 
-class _ProfileLinksBase(Record):
+class _LinksBase(Record):
     @field_validator("*")
     @classmethod
     def _safe(cls, value: str | None, info: Any) -> str | None:
@@ -200,15 +80,19 @@ class _ProfileLinksBase(Record):
         """The links written, by kind, in field order."""
         return {kind: value for kind in self.fields if (value := getattr(self, kind)) is not None}
 
+    def links(self) -> tuple[Link, ...]:
+        """The links written, in the table's order for these kinds."""
+        return tuple(make_link(kind, value) for kind, value in self.given().items())
 
-# One optional field per profile link kind, from the link table: unknown kinds are unknown keys.
-ProfileLinks = create_model(
-    "ProfileLinks",
-    __base__=_ProfileLinksBase,
-    __module__=__name__,
-    **{kind: (str | None, Field(None, description=f"{LINK_KINDS[kind].label}: an id or a full URL"))
-       for kind in PROFILE_LINK_KINDS},
-)
+
+def _links_model(name: str, kinds: list[str], what: str) -> Any:
+    """One optional field per link kind, from the link table: unknown kinds are unknown keys."""
+    fields = {kind: (str | None, Field(None, description=f"{LINK_KINDS[kind].label}: {what}")) for kind in kinds}
+    return create_model(name, __base__=_LinksBase, __module__=__name__, **fields)  # type: ignore[call-overload]
+
+
+ProfileLinks = _links_model("ProfileLinks", PROFILE_LINK_KINDS, "an id or a full URL")
+TalkLinks = _links_model("TalkLinks", TALK_LINK_KINDS, "a URL")
 
 
 class Person(Record):
@@ -290,6 +174,34 @@ class MapEntry(Record):
     value: Markdown
 
 
+class TalkEntry(Record):
+    title: Markdown
+    event: str | None = Field(None, description="Where it was given: a conference, workshop, seminar series")
+    location: str | None = None
+    date: Date | None = None
+    kind: Literal[tuple(TALK_KIND_LABELS)] | None = Field(  # type: ignore[valid-type]
+        None, description="invited, contributed, keynote, poster, seminar or panel")
+    links: TalkLinks = Field(default_factory=TalkLinks,  # type: ignore[valid-type]
+                             description="slides, video, poster, pdf, code, event (the event's page): URLs")
+    abstract: Markdown | None = None
+
+
+class TeachingEntry(Record):
+    course: Markdown
+    code: str | None = Field(None, description="The course's code, e.g. COMP 3270")
+    role: str | None = Field(None, description="Instructor, teaching assistant, guest lecturer...")
+    institution: str | None = None
+    date: Dates | None = None
+    term: str | None = Field(None, description="A term in words (e.g. Fall 2023), shown when there is no date")
+    link: SafeUrl | None = None
+    details: Markdown | None = None
+
+    @property
+    def when(self) -> DateRange | str | None:
+        """The date range, or else the term in words."""
+        return self.date or self.term
+
+
 class _Section(Record):
     title: str = Field(min_length=1)
     id: str | None = Field(None, description="Anchor and reference name (default: from the title)")
@@ -330,6 +242,18 @@ class MapSection(_Section):
     entries: list[MapEntry]
 
 
+class TalksSection(_Section):
+    kind: Literal["talks"]
+    order: Literal["newest_first", "as_written"] = Field(
+        "newest_first", description="newest_first (undated talks last) or as_written")
+    entries: list[TalkEntry]
+
+
+class TeachingSection(_Section):
+    kind: Literal["teaching"]
+    entries: list[TeachingEntry]
+
+
 class TextSection(_Section):
     kind: Literal["text"]
     body: Markdown
@@ -351,10 +275,11 @@ class PublicationsSection(_Section):
 # The section kinds, told apart by `kind` (the title names them in messages: "every section needs...").
 Section = Annotated[
     Union[EducationSection, ExperienceSection, AwardsSection, ListSection, NestedListSection, MapSection, TextSection,
-          PublicationsSection],
+          PublicationsSection, TalksSection, TeachingSection],
     Field(discriminator="kind", title="Section"),
 ]
-SECTION_KINDS = ["education", "experience", "awards", "list", "nested_list", "map", "text", "publications"]
+SECTION_KINDS = ["education", "experience", "awards", "list", "nested_list", "map", "text", "publications", "talks",
+                 "teaching"]
 
 
 class CvFile(Record):

@@ -124,7 +124,16 @@ def small_site(**settings) -> SiteModel:
                  "projects": [{"title": "Note G", "role": "Author", "date": 1843,
                                "highlights": ["The first published program"]}]}]},
             {"title": "Awards", "kind": "awards", "entries": [{"title": "Honorary member", "note": "by acclamation", "date": 1840}]},
-            {"title": "Talks", "kind": "list", "entries": [{"text": "On the engine", "date": "1843.7"}]},
+            {"title": "Outreach", "kind": "list", "entries": [{"text": "On the engine", "date": "1843.7"}]},
+            {"title": "Talks", "kind": "talks", "entries": [
+                {"title": "Weaving *algebraic* patterns", "kind": "invited", "event": "Analytical Society",
+                 "location": "London", "date": "1843.9", "links": {"slides": "https://example.org/slides.pdf"},
+                 "abstract": "How the engine follows a program."},
+                {"title": "Notes on Note G", "kind": "seminar", "date": "1844"}]},
+            {"title": "Teaching", "kind": "teaching", "entries": [
+                {"course": "Mathematics for beginners", "code": "MATH 1", "role": "Tutor",
+                 "institution": "University of London", "term": "Michaelmas 1844",
+                 "link": "https://example.org/math1", "details": "Weekly *lessons*."}]},
             {"title": "Service", "kind": "nested_list", "entries": [
                 {"title": "Reviewer", "items": [{"text": "Royal Society", "date": "1840 - Now"}]}]},
             {"title": "Skills", "kind": "map", "entries": [{"name": "Languages", "value": "English, French"}]},

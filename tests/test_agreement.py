@@ -86,3 +86,68 @@ def test_the_generated_site_has_every_kind_of_paper(built) -> None:
     assert any(p.status for p in papers) and any(not p.status for p in papers)
     if len(view.papers) > 20:
         assert any(p.award for p in papers) and any(p.marks for p in papers)
+
+
+# Talks and teaching, appended to the example's sections: three talks written oldest first (one
+# undated), two courses (one with a term in words instead of dates).
+TALKS_AND_TEACHING = """
+  - title: Talks
+    kind: talks
+    entries:
+      - title: An older *talk*
+        kind: contributed
+        event: Workshop on Engines
+        location: London
+        date: "2021.3"
+        links:
+          slides: https://example.org/older.pdf
+          video: https://example.org/older-video
+      - title: A talk with no date
+        kind: panel
+      - title: The newest talk
+        kind: keynote
+        event: Conference on Examples
+        date: 2024-05-02
+        abstract: What it said.
+  - title: More teaching
+    kind: teaching
+    entries:
+      - course: Analytical Engines
+        code: ENG 101
+        role: Tutor
+        institution: Example College
+        term: Michaelmas 1844
+      - course: Numbers
+        date: 2020 - 2021
+"""
+
+
+def test_talks_and_teaching_read_the_same_on_the_site_and_in_the_pdf(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    with (tmp_path / "data" / "cv.yml").open("a", encoding="utf-8") as cv:
+        cv.write(TALKS_AND_TEACHING)
+    result = build(BuildOptions(tmp_path, tmp_path / "_site"))
+    page = (tmp_path / "_site" / "cv" / "index.html").read_text(encoding="utf-8")
+    site_text = squash(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    pdf = squash(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(tmp_path / "_site" / "cv.pdf"), "-"],
+                                capture_output=True, text=True, check=True).stdout)
+    view = site_view(result.site)
+    sections = {section.id: section for section in view.cv_sections()}
+    talks = sections["talks"].talks
+    assert [talk.title for talk in talks] == ["The newest talk", "An older *talk*", "A talk with no date"]
+    assert [talk.about for talk in talks] == ["Keynote · Conference on Examples",
+                                              "Contributed talk · Workshop on Engines · London", "Panel"]
+    assert [link.label for link in talks[1].links] == ["Slides", "Video"]
+    expected = []
+    for talk in talks:
+        date = view.date(talk.date)
+        expected += [talk.title, date.text if date else "", talk.about, *(link.label for link in talk.links)]
+    for course in sections["more-teaching"].data.entries:
+        expected += [course.course, course.code or "", view.date(course.when).text, course.role or "",
+                     course.institution or ""]
+    for text, where in ((site_text, "site"), (pdf, "PDF")):
+        position = 0
+        for part in filter(None, map(squash, expected)):
+            found = text.find(part, position)
+            assert found >= 0, (where, part, text[position:position + 300])
+            position = found + len(part)

@@ -96,7 +96,58 @@ class Case:
     command: tuple[str, ...] = ("check",)
 
 
+TALKS_CV = GOOD_CV + """\
+  - title: Talks
+    kind: talks
+    entries:
+      - title: Notes on the Engine
+        kind: invited
+        date: 1843
+        links:
+          slides: https://example.org/notes.pdf
+  - title: Teaching
+    kind: teaching
+    entries:
+      - course: Mathematics
+        role: Tutor
+        date: 1844
+"""
+
+
 CASES = [
+    Case(
+        "talk without a title",
+        {"data/cv.yml": TALKS_CV.replace("      - title: Notes on the Engine\n        kind: invited",
+                                         "      - kind: invited")},
+        "data/cv.yml:16:9: sections[2].entries[0].title: required, but missing\n    hint: add `title:` here",
+    ),
+    Case(
+        "talk of an unknown kind",
+        {"data/cv.yml": TALKS_CV.replace("kind: invited", "kind: invitd")},
+        "data/cv.yml:17:15: sections[2].entries[0].kind: expected 'invited', 'contributed', 'keynote', 'poster', "
+        "'seminar' or 'panel' (got 'invitd')",
+    ),
+    Case(
+        "talk link that runs script",
+        {"data/cv.yml": TALKS_CV.replace("https://example.org/notes.pdf", '"javascript:alert(1)"')},
+        "data/cv.yml:20:19: sections[2].entries[0].links.slides: only http(s), mailto and relative links are "
+        "allowed (got 'javascript:alert(1)')",
+    ),
+    Case(
+        "talk link of an unknown kind",
+        {"data/cv.yml": TALKS_CV.replace("          slides:", "          sildes:")},
+        "data/cv.yml:20:11: sections[2].entries[0].links.sildes: unknown key\n    hint: did you mean 'slides'?",
+    ),
+    Case(
+        "talks in an unknown order",
+        {"data/cv.yml": TALKS_CV.replace("    kind: talks\n", "    kind: talks\n    order: by_date\n")},
+        "data/cv.yml:15:12: sections[2].order: expected 'newest_first' or 'as_written' (got 'by_date')",
+    ),
+    Case(
+        "teaching without a course",
+        {"data/cv.yml": TALKS_CV.replace("      - course: Mathematics\n        role:", "      - role:")},
+        "data/cv.yml:24:9: sections[3].entries[0].course: required, but missing\n    hint: add `course:` here",
+    ),
     Case(
         "yaml syntax error",
         {"data/cv.yml": "person:\n  name: Ada\n  position: [Analyst\n"},
@@ -160,7 +211,7 @@ CASES = [
         "section without a kind",
         {"data/cv.yml": GOOD_CV.replace("    kind: education\n", "")},
         "data/cv.yml:5:5: sections[0]: every section needs a `kind:`\n"
-        "    hint: add `kind:` with one of education, experience, awards, list, nested_list, map, text, publications",
+        "    hint: add `kind:` with one of education, experience, awards, list, nested_list, map, text, publications, talks, teaching",
     ),
     Case(
         "duplicate YAML key",

@@ -110,7 +110,7 @@ def test_section_order_and_kinds(cv: CvFile):
         ("awards", "Honors and Awards", "awards"),
         ("publications", "Publications", "publications"),
         ("service", "Professional Service", "nested_list"),
-        ("teaching", "Teaching Experience", "list"),
+        ("teaching", "Teaching Experience", "teaching"),
         ("research", "Research Experience", "experience"),
     ]
 
@@ -301,9 +301,10 @@ def test_service(cv: CvFile):
 
 def test_teaching(cv: CvFile):
     entries = section(cv, "teaching").entries
-    assert [(e.text, shown(e.date)) for e in entries] == [
-        ("Teach Assistant of HKU COMP 3270 (Artificial Intelligence)", "2022.9 – 2022.12"),
-        ("Teach Assistant of HKU COMP 3270 (Artificial Intelligence)", "2023.9 – 2023.12"),
+    # The CV's line "Teach Assistant of HKU COMP 3270 (Artificial Intelligence)", in its parts.
+    assert [(e.role, e.institution, e.code, e.course, shown(e.date)) for e in entries] == [
+        ("Teach Assistant", "HKU", "COMP 3270", "Artificial Intelligence", "2022.9 – 2022.12"),
+        ("Teach Assistant", "HKU", "COMP 3270", "Artificial Intelligence", "2023.9 – 2023.12"),
     ]
 
 

@@ -291,8 +291,11 @@ def test_cv_page_has_every_section_in_order(files: dict[str, bytes]) -> None:
     text = page(files, "cv/index.html").plain
     facts = ["Education", "University of London", "Private tuition in mathematics", "Augustus De Morgan", "Calculus",
              "Experience", "Analytical Engine Project", "Translator", "Notes on the engine", "Note G",
-             "The first published program", "Awards", "Honorary member", "by acclamation", "Talks", "On the engine",
-             "Service", "Reviewer", "Royal Society", "Skills", "Languages", "English, French",
+             "The first published program", "Awards", "Honorary member", "by acclamation", "Outreach", "On the engine",
+             "Talks", "Notes on Note G", "1844", "Seminar", "Weaving algebraic patterns", "1843.9",
+             "Invited talk · Analytical Society · London", "Slides", "How the engine follows a program.",
+             "Teaching", "Mathematics for beginners", "(MATH 1)", "Michaelmas 1844", "Tutor · University of London",
+             "Weekly", "Service", "Reviewer", "Royal Society", "Skills", "Languages", "English, French",
              "Research statement", "Poetical science.", "Second paragraph.", "Papers", "Sketch of the Analytical Engine"]
     assert_in_order(text[text.index("Research statement") + 20:], facts)
     assert "1842.9 – present" in text and "1840 – present" in text  # one word for every open range

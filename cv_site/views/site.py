@@ -3,12 +3,13 @@ the date labels of entries. Made once a build from the SiteModel; both renderers
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from cv_site.model import Publication, SiteModel
-from cv_site.schema import PublicationsSection, Section
+from cv_site.schema import PublicationsSection, Section, TalksSection
 from cv_site.text.dates import RANGE_SEPARATOR, DateRange, PartialDate
+from cv_site.views.entries import TalkView, talk_views
 from cv_site.views.papers import PaperGroup, PaperView, cv_groups, legend, paper_view
 
 @dataclass(frozen=True)
@@ -24,9 +25,12 @@ class DateLabel:
         return self.separator.join(text for text, _ in self.parts)
 
 
-def date_label(dates: DateRange | PartialDate | None, ongoing: str) -> DateLabel | None:
-    if dates is None:
+def date_label(dates: DateRange | PartialDate | str | None, ongoing: str) -> DateLabel | None:
+    """`dates` may also be words (a term: "Fall 2023"), shown as they are, with no ISO date."""
+    if not dates:
         return None
+    if isinstance(dates, str):
+        return DateLabel(((dates, ""),))
     if isinstance(dates, PartialDate):
         return DateLabel(((str(dates), dates.iso),))
     start = (str(dates.start), dates.start.iso)
@@ -49,6 +53,7 @@ class SectionView:
     index: int | None  # its position in data/cv.yml's sections (for error messages), None for news
     groups: tuple[PaperGroup, ...] = ()
     legend: tuple[tuple[str, str], ...] = ()
+    talks: tuple[TalkView, ...] = ()  # a talks section's, in the order they are shown
 
 
 @dataclass
@@ -66,6 +71,8 @@ class SiteView:
 
     def section(self, index: int, section: Section, title: str | None = None) -> SectionView:
         view = SectionView(section.slug, section.kind, title or section.title, section.intro, section, index)
+        if isinstance(section, TalksSection):
+            return replace(view, talks=talk_views(section))
         if not isinstance(section, PublicationsSection):
             return view
         papers = self.paper_list(self.model.section_publications(section))
@@ -90,7 +97,7 @@ class SiteView:
                 views.append(self.section(index, section, pdf.titles.get(section_id)))
         return views
 
-    def date(self, dates: DateRange | PartialDate | None) -> DateLabel | None:
+    def date(self, dates: DateRange | PartialDate | str | None) -> DateLabel | None:
         return date_label(dates, self.model.settings.ongoing_label)
 
 
