@@ -30,3 +30,6 @@ TALK_KIND_LABELS = {
     "seminar": "Seminar",
     "panel": "Panel",
 }
+
+# The collections that may have a page of their own (site.yml `pages`), and the page's name.
+COLLECTION_PAGES = {"publications": "Publications", "talks": "Talks", "teaching": "Teaching"}

@@ -19,7 +19,7 @@ from cv_site.fields import (  # noqa: F401 (Flag, Markdown, Number: the field ty
     Colour, Date, Dates, Flag, Markdown, Number, Record, Rejected, SafeUrl, SiteUrl, WholeNumber,
 )
 from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, TALK_LINK_KINDS, Link, UNSAFE_LINK, is_safe_url, make_link
-from cv_site.labels import TALK_KIND_LABELS
+from cv_site.labels import COLLECTION_PAGES, TALK_KIND_LABELS
 from cv_site.text.dates import DateRange
 from cv_site.text.normalise import normalise_name, slugify
 
@@ -62,6 +62,9 @@ class Settings(Record):
     allow_html: Flag = Field(False, description="Let raw HTML in Markdown through (otherwise it is shown as text)")
     news_on_home: WholeNumber = Field(5, ge=0, description="How many news items the home page shows")
     ongoing_label: str = Field("present", description="Shown for an open-ended date range such as 2020.9 -")
+    pages: list[Literal[tuple(COLLECTION_PAGES)]] | None = Field(  # type: ignore[valid-type]
+        None, description="The collections with a page of their own, in the navigation's order: publications, "
+                          "talks, teaching (default: publications; it is always there)")
     pdf: PdfSettings = Field(default_factory=PdfSettings)
 
 

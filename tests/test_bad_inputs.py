@@ -116,6 +116,17 @@ TALKS_CV = GOOD_CV + """\
 
 CASES = [
     Case(
+        "a page for an unknown collection",
+        {"data/site.yml": "pages: [publications, blog]\n"},
+        "data/site.yml:1:23: pages[1]: expected 'publications', 'talks' or 'teaching' (got 'blog')",
+    ),
+    Case(
+        "a page for a collection with no section",
+        {"data/site.yml": "pages: [publications, talks]\n"},
+        "data/site.yml:1:23: pages[1]: data/cv.yml has no section of kind talks (got 'talks')\n"
+        "    hint: add a section with `kind: talks`, or take talks out of pages",
+    ),
+    Case(
         "talk without a title",
         {"data/cv.yml": TALKS_CV.replace("      - title: Notes on the Engine\n        kind: invited",
                                          "      - kind: invited")},

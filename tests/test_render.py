@@ -4,6 +4,7 @@ base paths, hostile text, template errors, determinism and golden files."""
 from __future__ import annotations
 
 import json
+import re
 import struct
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -95,7 +96,7 @@ def render(site: SiteModel | None = None, source: Path = NO_SITE_TEMPLATES, **op
 
 @pytest.fixture(scope="module")
 def files() -> dict[str, bytes]:
-    return render(has_pdf=True)
+    return render(small_site(pages=["publications", "talks", "teaching"]), has_pdf=True)
 
 
 def page(files: dict[str, bytes], path: str) -> Page:
@@ -458,7 +459,8 @@ def test_same_input_same_bytes() -> None:
 
 
 GOLDEN_PAGES = ["index.html", "publications/index.html", "publications/lovelace1843notes/index.html",
-                "cv/index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt"]
+                "cv/index.html", "talks/index.html", "teaching/index.html", "404.html", "feed.xml", "sitemap.xml",
+                "robots.txt"]
 
 
 @pytest.mark.parametrize("path", GOLDEN_PAGES)
@@ -468,3 +470,45 @@ def test_golden_pages(files: dict[str, bytes], path: str, update_golden: bool) -
         golden.write_bytes(files[path])
     assert golden.exists(), f"{golden} is missing: run pytest --update-golden"
     assert files[path].decode() == golden.read_text(), f"{path} differs from {golden} (pytest --update-golden)"
+
+
+# --- the collections' own pages (site.yml pages) ------------------------------------------------------
+
+
+def json_ld_of(html: str) -> dict:
+    return json.loads(re.search(r'<script type="application/ld\+json">\n(.*?)\n</script>', html, re.S).group(1))
+
+
+def test_a_collection_page_is_made_when_pages_names_it_in_the_menu_s_order(files: dict[str, bytes]) -> None:
+    nav = re.search(r'<nav aria-label="Site">(.*?)</nav>', files["talks/index.html"].decode(), re.S).group(1)
+    assert re.findall(r'<a href="/([^"]*)"', nav) == ["", "publications/", "talks/", "teaching/", "cv/"]
+    assert 'href="/talks/" aria-current="page"' in nav
+    sitemap = files["sitemap.xml"].decode()
+    assert "<loc>https://ada.example.org/talks/</loc>" in sitemap
+    assert "<loc>https://ada.example.org/teaching/</loc>" in sitemap
+    plain_files = render()
+    assert "talks/index.html" not in plain_files and "teaching/index.html" not in plain_files
+    assert 'href="/talks/"' not in plain_files["index.html"].decode()
+
+
+def test_publications_stay_in_the_menu_when_pages_leaves_them_out() -> None:
+    files = render(small_site(pages=["talks"]))
+    nav = re.search(r'<nav aria-label="Site">(.*?)</nav>', files["index.html"].decode(), re.S).group(1)
+    assert re.findall(r'<a href="/([^"]*)"', nav) == ["", "publications/", "talks/", "cv/"]
+
+
+def test_talks_and_courses_carry_schema_org_data(files: dict[str, bytes]) -> None:
+    talks = json_ld_of(files["talks/index.html"].decode())["@graph"]
+    assert talks == [
+        {"@type": "Event", "name": "Notes on Note G", "performer": {"@type": "Person", "name": "Ada Lovelace"},
+         "startDate": "1844"},
+        {"@type": "Event", "name": "Weaving algebraic patterns",
+         "performer": {"@type": "Person", "name": "Ada Lovelace"}, "startDate": "1843-09",
+         "location": {"@type": "Place", "name": "London"},
+         "superEvent": {"@type": "Event", "name": "Analytical Society"},
+         "description": "How the engine follows a program."},
+    ]
+    [course] = json_ld_of(files["teaching/index.html"].decode())["@graph"]
+    assert course == {"@type": "Course", "name": "Mathematics for beginners", "courseCode": "MATH 1",
+                      "provider": {"@type": "Organization", "name": "University of London"},
+                      "description": "Weekly lessons.", "url": "https://example.org/math1"}

@@ -30,7 +30,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def server(tmp_path_factory: pytest.TempPathFactory):
     """The small test site, written to a folder and served on 127.0.0.1 (a secure context)."""
     output = tmp_path_factory.mktemp("site") / "_site"
-    write_site(SiteRenderer(Path(".")).files(site_view(small_site()), base_url="", has_pdf=False), output)
+    site = small_site(pages=["publications", "talks", "teaching"])
+    write_site(SiteRenderer(Path(".")).files(site_view(site), base_url="", has_pdf=False), output)
     handler = functools.partial(_Quiet, directory=str(output))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -144,7 +145,26 @@ def test_filter_narrows_the_list(page, server) -> None:
     assert page.errors == []
 
 
-@pytest.mark.parametrize("path", ["/", "/publications/", "/publications/lovelace1843notes/", "/cv/", "/404.html"])
+def test_the_menu_leads_to_the_talks_page_whose_abstracts_open_without_javascript(browser, server) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Talks").click()
+    page.wait_for_url(server + "/talks/")
+    assert page.locator("h1").text_content() == "Talks"
+    talk = page.locator("li.entry", has_text="Weaving algebraic patterns")
+    assert talk.get_by_role("link", name="Slides").get_attribute("href") == "https://example.org/slides.pdf"
+    assert talk.locator(".abstract").is_hidden()
+    talk.locator("summary", has_text="Abstract").click()
+    assert talk.locator(".abstract").is_visible()
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Teaching").click()
+    page.wait_for_url(server + "/teaching/")
+    assert page.get_by_role("link", name="Mathematics for beginners").get_attribute("href") == "https://example.org/math1"
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/publications/", "/publications/lovelace1843notes/", "/cv/", "/talks/",
+                                  "/teaching/", "/404.html"])
 def test_no_console_errors_and_no_other_hosts(page, server, path: str) -> None:
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))

@@ -65,7 +65,7 @@ class Loader:
         if cv.model:
             problems += _check_publication_keys(cv, {p.key for p in publications})
         if settings.model and cv.model:
-            problems += _check_pdf_sections(settings, cv.model)
+            problems += _check_pdf_sections(settings, cv.model) + _check_pages(settings, cv.model)
 
         if any(p.severity == "error" for p in problems):
             raise UserError(problems)
@@ -194,6 +194,16 @@ def _check_publication_keys(cv: _Loaded, known: set[str]) -> list[Problem]:
                     value=key, hint=did_you_mean(key, known) or "check the key in data/*.bib",
                 ))
     return problems
+
+
+def _check_pages(settings: _Loaded, cv: CvFile) -> list[Problem]:
+    """A collection's page needs sections of its kind (publications are always there)."""
+    assert settings.model is not None
+    kinds = {section.kind for section in cv.sections} | {"publications"}
+    return [settings.document.problem(("pages", position), f"data/cv.yml has no section of kind {name}",
+                                      value=name, hint=f"add a section with `kind: {name}`, or take {name} out of pages")
+            for position, name in enumerate(settings.model.pages or [])
+            if name not in kinds and settings.document is not None]
 
 
 def _check_pdf_sections(settings: _Loaded, cv: CvFile) -> list[Problem]:

@@ -8,6 +8,7 @@ Pages (output path -> URL path under the base):
     publications/index.html          every paper, by year; work in progress apart
     publications/<slug>/index.html   one page per paper, with Google Scholar tags, + <slug>.bib
     cv/index.html                    the whole CV
+    talks/index.html, teaching/...   a collection's own page, when site.yml `pages` names it
     404.html, sitemap.xml, robots.txt, feed.xml, publications.bib, .nojekyll, static files
 
 Every internal link is `base_path + path`, so the site works as a user site (`/`) and as a project
@@ -31,14 +32,14 @@ import jinja2
 from markupsafe import Markup
 
 from cv_site.errors import Problem, UserError
-from cv_site.labels import IN_PROGRESS_HEADING, STATUS_LABELS
+from cv_site.labels import COLLECTION_PAGES, IN_PROGRESS_HEADING, STATUS_LABELS
 from cv_site.model import Publication
 from cv_site.schema import PublicationsSection
 from cv_site.site.assets import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, StaticFiles, image_size, readable_accent
 from cv_site.site.cache import PageCache, layout_key
 from cv_site.site.markdown import MarkdownRenderer, rich_html
 from cv_site.site.parallel_pages import render_pages
-from cv_site.site.seo import citation_authors, json_ld, paper_description, paper_json, pdf_url, profile_json, scholar_date
+from cv_site.site.seo import citation_authors, collection_json, json_ld, paper_description, paper_json, pdf_url, profile_json, scholar_date
 from cv_site.template_errors import template_errors
 from cv_site.theme import static_dirs, template_loader
 from cv_site.views.papers import PaperView, legend
@@ -286,6 +287,12 @@ class SiteRender:
         self.page("publications/index.html", "publications/", "publications.html.j2",
                   title=f"Publications – {site.title}",
                   description=f"Publications of {site.person.name}, by year, with abstracts, links and BibTeX.")
+        for name in self.view.pages():
+            if name != "publications":
+                label = COLLECTION_PAGES[name]
+                self.page(f"{name}/index.html", f"{name}/", "collection.html.j2", title=f"{label} – {site.title}",
+                          description=f"{label} of {site.person.name}.", heading=label, kind=name,
+                          json=collection_json(self.view.collection(name), site.person.name, self.md.plain, self.href))
         self.page("404.html", "404.html", "404.html.j2", title=f"Page not found – {site.title}",
                   description="This page does not exist.")
         self.emit("publications.bib",
@@ -293,7 +300,7 @@ class SiteRender:
         self.emit(".nojekyll", b"")
         self.text("feed.xml", "feed.xml.j2", updated=self._feed_updated())
         self.text("robots.txt", "robots.txt.j2")
-        count = 9 + bool(self.common["show_news_page"])
+        count = 9 + bool(self.common["show_news_page"]) + len(self.view.pages()) - 1
         if self.site_url:
             self.text("sitemap.xml", "sitemap.xml.j2", locations=[self.abs_url(path) for path in self._page_paths()])
             count += 1
@@ -344,7 +351,8 @@ class SiteRender:
         yield ""
         if self.common["show_news_page"]:
             yield "news/"
-        yield "publications/"
+        for name in self.view.pages():
+            yield f"{name}/"
         for publication in self.site.publications:
             yield self.paper_path(publication)
         yield "cv/"

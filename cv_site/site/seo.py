@@ -1,5 +1,6 @@
-"""What search engines and reference managers read: JSON-LD (schema.org) for the profile and each
-paper, Google Scholar's citation_* values, and the plain descriptions of pages."""
+"""What search engines and reference managers read: JSON-LD (schema.org) for the profile, each
+paper and the entries of a collection's page, Google Scholar's citation_* values, and the plain
+descriptions of pages."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from markupsafe import Markup
 
 from cv_site.links import is_safe_url
 from cv_site.model import Publication, SiteModel
+from cv_site.views.site import SectionView
 
 
 def json_ld(data: object) -> Markup:
@@ -121,3 +123,39 @@ def paper_json(publication: Publication, url: str, pdf: str) -> dict[str, object
     if pdf:
         data["encoding"] = {"@type": "MediaObject", "encodingFormat": "application/pdf", "contentUrl": pdf}
     return data
+
+
+def collection_json(sections: list[SectionView], person: str, plain: Callable[[str], str],
+                    href: Callable[[str], str]) -> dict[str, object]:
+    """A collection page's entries as schema.org items: an Event for each talk (its date and
+    place; the owner as performer), a Course for each course (its code, provider and page)."""
+    items: list[dict[str, object]] = []
+    for section in sections:
+        for talk in section.talks:
+            event: dict[str, object] = {"@type": "Event", "name": plain(talk.title), "performer": {
+                "@type": "Person", "name": person}}
+            if talk.date:
+                event["startDate"] = talk.date.iso
+            if talk.location or talk.event:
+                event["location"] = {"@type": "Place", "name": talk.location or talk.event}
+            if talk.event:
+                event["superEvent"] = {"@type": "Event", "name": talk.event}
+            if talk.abstract:
+                event["description"] = plain(talk.abstract)
+            for link in talk.links:
+                if link.kind.name == "event":
+                    event["url"] = href(link.href)
+            items.append(event)
+        if section.kind == "teaching":
+            for course in section.data.entries:
+                data: dict[str, object] = {"@type": "Course", "name": plain(course.course)}
+                if course.code:
+                    data["courseCode"] = course.code
+                if course.institution:
+                    data["provider"] = {"@type": "Organization", "name": course.institution}
+                if course.details:
+                    data["description"] = plain(course.details)
+                if course.link:
+                    data["url"] = href(course.link)
+                items.append(data)
+    return {"@context": "https://schema.org", "@graph": items}

@@ -18,6 +18,8 @@ ABOUT_SEPARATOR = " · "
 class TalkView:
     title: str  # Markdown
     about: str  # what kind of talk, where: "Invited talk · NeurIPS 2023 · New Orleans", or ""
+    event: str  # the parts of `about`, for structured data
+    location: str
     date: PartialDate | None
     links: tuple[Link, ...]
     abstract: str  # Markdown, or ""
@@ -28,6 +30,8 @@ def talk_view(talk: TalkEntry) -> TalkView:
         title=talk.title,
         about=ABOUT_SEPARATOR.join(part for part in (TALK_KIND_LABELS.get(talk.kind or ""), talk.event, talk.location)
                                    if part),
+        event=talk.event or "",
+        location=talk.location or "",
         date=talk.date,
         links=talk.links.links(),
         abstract=talk.abstract or "",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
+from cv_site.labels import COLLECTION_PAGES
 from cv_site.model import Publication, SiteModel
 from cv_site.schema import PublicationsSection, Section, TalksSection
 from cv_site.text.dates import RANGE_SEPARATOR, DateRange, PartialDate
@@ -96,6 +97,19 @@ class SiteView:
                 index, section = by_id[section_id]
                 views.append(self.section(index, section, pdf.titles.get(section_id)))
         return views
+
+    def pages(self) -> list[str]:
+        """The collections with a page of their own, in the navigation's order; publications always."""
+        names = list(self.model.settings.pages or ["publications"])
+        return names if "publications" in names else ["publications", *names]
+
+    def nav(self) -> list[tuple[str, str]]:
+        """The site's navigation: (path, label)."""
+        return [("", "Home"), *((f"{name}/", COLLECTION_PAGES[name]) for name in self.pages()), ("cv/", "CV")]
+
+    def collection(self, kind: str) -> list[SectionView]:
+        """The CV's sections of one kind, for that collection's page."""
+        return [view for view in self.cv_sections() if view.kind == kind]
 
     def date(self, dates: DateRange | PartialDate | str | None) -> DateLabel | None:
         return date_label(dates, self.model.settings.ongoing_label)
