@@ -7,6 +7,10 @@ from __future__ import annotations
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                "October", "November", "December"]
 
+# The kinds of venue, as the publications page's filter names them.
+VENUE_KIND_LABELS = {"journal": "Journal", "conference": "Conference", "book": "Book", "thesis": "Thesis",
+                     "report": "Report", "other": "Other"}
+
 # What a paper that is not published yet is, by its status (bibtex.py decides the status).
 STATUS_LABELS = {"submitted": "Under review", "preprint": "Preprint", "unpublished": "Unpublished"}
 IN_PROGRESS_HEADING = "Preprints and work under review"
@@ -32,4 +36,4 @@ TALK_KIND_LABELS = {
 }
 
 # The collections that may have a page of their own (site.yml `pages`), and the page's name.
-COLLECTION_PAGES = {"publications": "Publications", "talks": "Talks", "teaching": "Teaching"}
+COLLECTION_PAGES = {"publications": "Publications", "talks": "Talks", "projects": "Projects", "teaching": "Teaching"}

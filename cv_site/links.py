@@ -64,6 +64,8 @@ _KINDS = [
     LinkKind("url", "Link", "link"),
     # talk links (also slides, video, poster, pdf, code above)
     LinkKind("event", "Event", "globe"),
+    # a project's paper: a BibTeX key, which the views turn into the paper's own page
+    LinkKind("paper", "Paper", "file"),
 ]
 
 LINK_KINDS: dict[str, LinkKind] = {kind.name: kind for kind in _KINDS}
@@ -76,6 +78,8 @@ PROFILE_LINK_KINDS = [
 PAPER_LINK_KINDS = ["pdf", "arxiv", "doi", "html", "website", "code", "supp", "slides", "poster", "video", "blog"]
 # In the order the buttons appear under a talk.
 TALK_LINK_KINDS = ["slides", "video", "poster", "pdf", "code", "event"]
+# In the order the buttons appear under a project ("paper" is a BibTeX key, not a URL).
+PROJECT_LINK_KINDS = ["code", "website", "pdf", "slides", "video", "poster", "blog", "paper"]
 
 
 @dataclass(frozen=True, slots=True)

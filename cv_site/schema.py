@@ -18,7 +18,7 @@ from pydantic_core import InitErrorDetails
 from cv_site.fields import (  # noqa: F401 (Flag, Markdown, Number: the field types, for code that builds records)
     Colour, Date, Dates, Flag, Markdown, Number, Record, Rejected, SafeUrl, SiteUrl, WholeNumber,
 )
-from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, TALK_LINK_KINDS, Link, UNSAFE_LINK, is_safe_url, make_link
+from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, PROJECT_LINK_KINDS, TALK_LINK_KINDS, Link, UNSAFE_LINK, is_safe_url, make_link
 from cv_site.labels import COLLECTION_PAGES, TALK_KIND_LABELS
 from cv_site.text.dates import DateRange
 from cv_site.text.normalise import normalise_name, slugify
@@ -96,6 +96,7 @@ def _links_model(name: str, kinds: list[str], what: str) -> Any:
 
 ProfileLinks = _links_model("ProfileLinks", PROFILE_LINK_KINDS, "an id or a full URL")
 TalkLinks = _links_model("TalkLinks", TALK_LINK_KINDS, "a URL")
+ProjectLinks = _links_model("ProjectLinks", PROJECT_LINK_KINDS, "a URL (paper: a BibTeX key)")
 
 
 class Person(Record):
@@ -189,6 +190,27 @@ class TalkEntry(Record):
     abstract: Markdown | None = None
 
 
+class ProjectEntry(Record):
+    title: Markdown
+    summary: Markdown | None = None
+    date: Dates | None = None
+    role: str | None = None
+    image: str | None = Field(None, description="Path of an image inside static/ (e.g. images/engine.png)")
+    image_alt: str | None = Field(None, description="What the image shows, for those who cannot see it")
+    links: ProjectLinks = Field(default_factory=ProjectLinks,  # type: ignore[valid-type]
+                                description="code, website, pdf, slides, video, poster, blog: URLs; paper: a BibTeX key")
+    tags: list[str] = []
+
+    @model_validator(mode="after")
+    def _image_has_alt(self) -> "ProjectEntry":
+        if self.image and not self.image_alt:
+            error = Rejected("an image needs `image_alt`: what it shows, for those who cannot see it",
+                             "add `image_alt:` with a few words")
+            raise ValidationError.from_exception_data(type(self).__name__, [InitErrorDetails(
+                type="value_error", loc=("image",), input=self.image, ctx={"error": error})])
+        return self
+
+
 class TeachingEntry(Record):
     course: Markdown
     code: str | None = Field(None, description="The course's code, e.g. COMP 3270")
@@ -252,6 +274,11 @@ class TalksSection(_Section):
     entries: list[TalkEntry]
 
 
+class ProjectsSection(_Section):
+    kind: Literal["projects"]
+    entries: list[ProjectEntry]
+
+
 class TeachingSection(_Section):
     kind: Literal["teaching"]
     entries: list[TeachingEntry]
@@ -278,11 +305,11 @@ class PublicationsSection(_Section):
 # The section kinds, told apart by `kind` (the title names them in messages: "every section needs...").
 Section = Annotated[
     Union[EducationSection, ExperienceSection, AwardsSection, ListSection, NestedListSection, MapSection, TextSection,
-          PublicationsSection, TalksSection, TeachingSection],
+          PublicationsSection, TalksSection, TeachingSection, ProjectsSection],
     Field(discriminator="kind", title="Section"),
 ]
 SECTION_KINDS = ["education", "experience", "awards", "list", "nested_list", "map", "text", "publications", "talks",
-                 "teaching"]
+                 "teaching", "projects"]
 
 
 class CvFile(Record):

@@ -130,6 +130,10 @@ def small_site(**settings) -> SiteModel:
                  "location": "London", "date": "1843.9", "links": {"slides": "https://example.org/slides.pdf"},
                  "abstract": "How the engine follows a program."},
                 {"title": "Notes on Note G", "kind": "seminar", "date": "1844"}]},
+            {"title": "Projects", "kind": "projects", "entries": [
+                {"title": "The Engine's *notes*", "summary": "Tables for the engine.", "date": "1842 - 1843",
+                 "role": "Author", "links": {"paper": "lovelace1843notes", "code": "https://example.org/engine-code"},
+                 "tags": ["engines", "notes"]}]},
             {"title": "Teaching", "kind": "teaching", "entries": [
                 {"course": "Mathematics for beginners", "code": "MATH 1", "role": "Tutor",
                  "institution": "University of London", "term": "Michaelmas 1844",

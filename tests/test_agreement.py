@@ -109,6 +109,16 @@ TALKS_AND_TEACHING = """
         event: Conference on Examples
         date: 2024-05-02
         abstract: What it said.
+  - title: Projects
+    kind: projects
+    entries:
+      - title: A *diffusion* toolkit
+        summary: Code for the noise schedules.
+        date: 2023 - 2024
+        role: Lead
+        links:
+          code: https://example.org/toolkit
+          paper: guo_noise_schedule
   - title: More teaching
     kind: teaching
     entries:
@@ -142,6 +152,9 @@ def test_talks_and_teaching_read_the_same_on_the_site_and_in_the_pdf(tmp_path: P
     for talk in talks:
         date = view.date(talk.date)
         expected += [talk.title, date.text if date else "", talk.about, *(link.label for link in talk.links)]
+    for project in sections["projects"].projects:
+        expected += [project.title, view.date(project.date).text, project.role, project.summary,
+                     plain(project.paper.title), *(link.label for link in project.links)]
     for course in sections["more-teaching"].data.entries:
         expected += [course.course, course.code or "", view.date(course.when).text, course.role or "",
                      course.institution or ""]

@@ -114,11 +114,42 @@ TALKS_CV = GOOD_CV + """\
 """
 
 
+PROJECTS_CV = GOOD_CV + """\
+  - title: Projects
+    kind: projects
+    entries:
+      - title: The engine's tables
+        image: images/tables.png
+        image_alt: The tables
+        links:
+          paper: lovelace1843notes
+"""
+
+
 CASES = [
+    Case(
+        "project image without alt text",
+        {"data/cv.yml": PROJECTS_CV.replace("        image_alt: The tables\n", ""), "static/images/tables.png": b"x"},
+        "data/cv.yml:17:16: sections[2].entries[0].image: an image needs `image_alt`: what it shows, for those "
+        "who cannot see it (got 'images/tables.png')\n    hint: add `image_alt:` with a few words",
+    ),
+    Case(
+        "project image not in static",
+        {"data/cv.yml": PROJECTS_CV.replace("images/tables.png", "../../etc/passwd")},
+        "data/cv.yml:17:16: sections[2].entries[0].image: the image is not in static/ (got '../../etc/passwd')\n"
+        "    hint: put the image in static/ (e.g. static/images/project.png) and give its path inside static/",
+    ),
+    Case(
+        "project paper that is not in the BibTeX",
+        {"data/cv.yml": PROJECTS_CV.replace("paper: lovelace1843notes", "paper: lovelace1843note"),
+         "static/images/tables.png": b"x"},
+        "data/cv.yml:20:18: sections[2].entries[0].links.paper: no BibTeX entry has this key (got 'lovelace1843note')\n"
+        "    hint: did you mean 'lovelace1843notes'?",
+    ),
     Case(
         "a page for an unknown collection",
         {"data/site.yml": "pages: [publications, blog]\n"},
-        "data/site.yml:1:23: pages[1]: expected 'publications', 'talks' or 'teaching' (got 'blog')",
+        "data/site.yml:1:23: pages[1]: expected 'publications', 'talks', 'projects' or 'teaching' (got 'blog')",
     ),
     Case(
         "a page for a collection with no section",
@@ -222,7 +253,7 @@ CASES = [
         "section without a kind",
         {"data/cv.yml": GOOD_CV.replace("    kind: education\n", "")},
         "data/cv.yml:5:5: sections[0]: every section needs a `kind:`\n"
-        "    hint: add `kind:` with one of education, experience, awards, list, nested_list, map, text, publications, talks, teaching",
+        "    hint: add `kind:` with one of education, experience, awards, list, nested_list, map, text, publications, talks, teaching, projects",
     ),
     Case(
         "duplicate YAML key",

@@ -163,7 +163,7 @@ def test_reference_examples_validate():
     person = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section("data/cv.yml: person"), re.S).group(1))
     sections = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section("data/cv.yml: sections"), re.S).group(1))
     cv = CvFile.from_data({**person, **sections})
-    assert len(cv.sections) == 10
+    assert len(cv.sections) == 11
     news = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section("data/news.yml"), re.S).group(1))
     NewsFile.from_data(news)
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError as InvalidData
 from conftest import ROOT, make_pub, small_site
 from cv_site.errors import UserError
 from cv_site.model import Author, SiteModel
-from cv_site.schema import Person
+from cv_site.schema import CvFile, Person
 from cv_site.text.names import parse_names
 from cv_site.views.site import site_view
 from cv_site.site.assets import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, contrast, image_size, readable_accent
@@ -96,7 +96,7 @@ def render(site: SiteModel | None = None, source: Path = NO_SITE_TEMPLATES, **op
 
 @pytest.fixture(scope="module")
 def files() -> dict[str, bytes]:
-    return render(small_site(pages=["publications", "talks", "teaching"]), has_pdf=True)
+    return render(small_site(pages=["publications", "talks", "projects", "teaching"]), has_pdf=True)
 
 
 def page(files: dict[str, bytes], path: str) -> Page:
@@ -459,7 +459,7 @@ def test_same_input_same_bytes() -> None:
 
 
 GOLDEN_PAGES = ["index.html", "publications/index.html", "publications/lovelace1843notes/index.html",
-                "cv/index.html", "talks/index.html", "teaching/index.html", "404.html", "feed.xml", "sitemap.xml",
+                "cv/index.html", "talks/index.html", "projects/index.html", "teaching/index.html", "404.html", "feed.xml", "sitemap.xml",
                 "robots.txt"]
 
 
@@ -480,8 +480,8 @@ def json_ld_of(html: str) -> dict:
 
 
 def test_a_collection_page_is_made_when_pages_names_it_in_the_menu_s_order(files: dict[str, bytes]) -> None:
-    nav = re.search(r'<nav aria-label="Site">(.*?)</nav>', files["talks/index.html"].decode(), re.S).group(1)
-    assert re.findall(r'<a href="/([^"]*)"', nav) == ["", "publications/", "talks/", "teaching/", "cv/"]
+    nav = re.search(r'<nav aria-label="Site"[^>]*>(.*?)</nav>', files["talks/index.html"].decode(), re.S).group(1)
+    assert re.findall(r'<a href="/([^"]*)"', nav) == ["", "publications/", "talks/", "projects/", "teaching/", "cv/"]
     assert 'href="/talks/" aria-current="page"' in nav
     sitemap = files["sitemap.xml"].decode()
     assert "<loc>https://ada.example.org/talks/</loc>" in sitemap
@@ -493,7 +493,7 @@ def test_a_collection_page_is_made_when_pages_names_it_in_the_menu_s_order(files
 
 def test_publications_stay_in_the_menu_when_pages_leaves_them_out() -> None:
     files = render(small_site(pages=["talks"]))
-    nav = re.search(r'<nav aria-label="Site">(.*?)</nav>', files["index.html"].decode(), re.S).group(1)
+    nav = re.search(r'<nav aria-label="Site"[^>]*>(.*?)</nav>', files["index.html"].decode(), re.S).group(1)
     assert re.findall(r'<a href="/([^"]*)"', nav) == ["", "publications/", "talks/", "cv/"]
 
 
@@ -512,3 +512,27 @@ def test_talks_and_courses_carry_schema_org_data(files: dict[str, bytes]) -> Non
     assert course == {"@type": "Course", "name": "Mathematics for beginners", "courseCode": "MATH 1",
                       "provider": {"@type": "Organization", "name": "University of London"},
                       "description": "Weekly lessons.", "url": "https://example.org/math1"}
+
+
+def test_a_project_links_to_its_paper_s_page_and_says_what_it_is(files: dict[str, bytes]) -> None:
+    html = files["projects/index.html"].decode()
+    assert '<a class="lnk lnk-button" href="https://example.org/engine-code">Code</a>' in html
+    assert 'Paper: <a href="/publications/lovelace1843notes/"><cite>Sketch of the Analytical Engine</cite></a>' in html
+    [project] = json_ld_of(html)["@graph"]
+    assert project == {"@type": "SoftwareSourceCode", "name": "The Engine's notes",
+                       "author": {"@type": "Person", "name": "Ada Lovelace"}, "description": "Tables for the engine.",
+                       "dateCreated": "1842", "codeRepository": "https://example.org/engine-code",
+                       "keywords": ["engines", "notes"], "citation": "Sketch of the Analytical Engine"}
+
+
+def test_a_project_image_is_shown_with_its_size_and_alt_text(tmp_path: Path) -> None:
+    (tmp_path / "static" / "images").mkdir(parents=True)
+    (tmp_path / "static" / "images" / "engine.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (300).to_bytes(4, "big") + (200).to_bytes(4, "big") + b"\x08\x02")
+    site = small_site()
+    section = CvFile.from_data({"person": {"name": "Ada"}, "sections": [{"title": "Work", "kind": "projects", "entries": [
+        {"title": "Engine", "image": "images/engine.png", "image_alt": "The engine's gears"}]}]}).sections[0]
+    site.sections.append(section)
+    html = SiteRenderer(tmp_path).files(site_view(site))["cv/index.html"].decode()
+    assert ('<img class="project-image" src="/images/engine.png" alt="The engine&#39;s gears" width="300" height="200" '
+            'loading="lazy" decoding="async">') in html

@@ -30,7 +30,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def server(tmp_path_factory: pytest.TempPathFactory):
     """The small test site, written to a folder and served on 127.0.0.1 (a secure context)."""
     output = tmp_path_factory.mktemp("site") / "_site"
-    site = small_site(pages=["publications", "talks", "teaching"])
+    site = small_site(pages=["publications", "talks", "projects", "teaching"])
     write_site(SiteRenderer(Path(".")).files(site_view(site), base_url="", has_pdf=False), output)
     handler = functools.partial(_Quiet, directory=str(output))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -164,7 +164,7 @@ def test_the_menu_leads_to_the_talks_page_whose_abstracts_open_without_javascrip
 
 
 @pytest.mark.parametrize("path", ["/", "/publications/", "/publications/lovelace1843notes/", "/cv/", "/talks/",
-                                  "/teaching/", "/404.html"])
+                                  "/projects/", "/teaching/", "/404.html"])
 def test_no_console_errors_and_no_other_hosts(page, server, path: str) -> None:
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))

@@ -17,7 +17,7 @@ from cv_site.load.bibfile import BibFile
 from cv_site.load.bibtex import load_bibtex
 from cv_site.errors import Problem, UserError, did_you_mean, display_path, parse_loc
 from cv_site.model import Publication, SiteModel
-from cv_site.schema import CvFile, NewsFile, Person, PublicationsSection, Record, Settings
+from cv_site.schema import ProjectsSection, CvFile, NewsFile, Person, PublicationsSection, Record, Settings
 from cv_site.load.yamlfile import YamlDocument, parse_yaml, validate
 
 SETTINGS_FILE = "site.yml"
@@ -63,7 +63,8 @@ class Loader:
         person = cv.model.person if cv.model else None
         publications = self._load_publications(data_dir, person, problems)
         if cv.model:
-            problems += _check_publication_keys(cv, {p.key for p in publications})
+            known = {p.key for p in publications}
+            problems += _check_publication_keys(cv, known) + _check_projects(cv, known, self.source / "static")
         if settings.model and cv.model:
             problems += _check_pdf_sections(settings, cv.model) + _check_pages(settings, cv.model)
 
@@ -194,6 +195,32 @@ def _check_publication_keys(cv: _Loaded, known: set[str]) -> list[Problem]:
                     value=key, hint=did_you_mean(key, known) or "check the key in data/*.bib",
                 ))
     return problems
+
+
+def _check_projects(cv: _Loaded, known: set[str], static: Path) -> list[Problem]:
+    """A project's paper must be a BibTeX key, and its image a file in static/."""
+    assert cv.document is not None and cv.model is not None
+    problems = []
+    for index, section in enumerate(cv.model.sections):
+        if not isinstance(section, ProjectsSection):
+            continue
+        for number, project in enumerate(section.entries):
+            where = ("sections", index, "entries", number)
+            key = project.links.paper
+            if key and key not in known:
+                problems.append(cv.document.problem(
+                    (*where, "links", "paper"), "no BibTeX entry has this key",
+                    value=key, hint=did_you_mean(key, known) or "check the key in data/*.bib"))
+            if project.image and not _in_folder(static, project.image):
+                problems.append(cv.document.problem(
+                    (*where, "image"), "the image is not in static/", value=project.image,
+                    hint="put the image in static/ (e.g. static/images/project.png) and give its path inside static/"))
+    return problems
+
+
+def _in_folder(folder: Path, path: str) -> bool:
+    file = (folder / path.lstrip("/")).resolve()
+    return file.is_relative_to(folder.resolve()) and file.is_file()
 
 
 def _check_pages(settings: _Loaded, cv: CvFile) -> list[Problem]:

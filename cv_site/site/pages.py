@@ -32,7 +32,7 @@ import jinja2
 from markupsafe import Markup
 
 from cv_site.errors import Problem, UserError
-from cv_site.labels import COLLECTION_PAGES, IN_PROGRESS_HEADING, STATUS_LABELS
+from cv_site.labels import COLLECTION_PAGES, IN_PROGRESS_HEADING, STATUS_LABELS, VENUE_KIND_LABELS
 from cv_site.model import Publication
 from cv_site.schema import PublicationsSection
 from cv_site.site.assets import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, StaticFiles, image_size, readable_accent
@@ -44,15 +44,6 @@ from cv_site.template_errors import template_errors
 from cv_site.theme import static_dirs, template_loader
 from cv_site.views.papers import PaperView, legend
 from cv_site.views.site import SiteView
-
-VENUE_KIND_LABELS = {
-    "journal": "Journal",
-    "conference": "Conference",
-    "book": "Book",
-    "thesis": "Thesis",
-    "report": "Report",
-    "other": "Other",
-}
 
 
 class Output(Protocol):
@@ -230,6 +221,7 @@ class SiteRender:
             "rich_paragraphs": rich_paragraphs,
             "legend": legend,
             "paper_item": self.paper_item,
+            "image": self.image,
             "summary": self.summary,
             "venue_kind_labels": VENUE_KIND_LABELS,
             "status_labels": STATUS_LABELS,
@@ -292,7 +284,8 @@ class SiteRender:
                 label = COLLECTION_PAGES[name]
                 self.page(f"{name}/index.html", f"{name}/", "collection.html.j2", title=f"{label} – {site.title}",
                           description=f"{label} of {site.person.name}.", heading=label, kind=name,
-                          json=collection_json(self.view.collection(name), site.person.name, self.md.plain, self.href))
+                          json=collection_json(self.view.collection(name), site.person.name, self.md.plain, self.href,
+                                               lambda path: self.abs_url(path) or self.url(path)))
         self.page("404.html", "404.html", "404.html.j2", title=f"Page not found – {site.title}",
                   description="This page does not exist.")
         self.emit("publications.bib",
@@ -357,23 +350,22 @@ class SiteRender:
             yield self.paper_path(publication)
         yield "cv/"
 
+    def image(self, path: str, field: str = "") -> dict[str, object]:
+        """A static image's addresses and size (so that the page does not move while it loads).
+        `field`: the key of data/cv.yml that names it, for the message when it cannot be shown."""
+        data = self.static.get(path)
+        size = image_size(data) if data is not None else None
+        if size is None:
+            message = "unknown image format (use JPEG, PNG, WebP, GIF or SVG)" if data else "the image is not in static/"
+            raise UserError([Problem("data/cv.yml", None, None, field, message, value=path, hint=(
+                "" if data else "put the image in static/ (e.g. static/images/me.jpg) and give its path inside static/"))])
+        return {"src": self.url(path), "abs": self.abs_url(path), "width": size[0], "height": size[1]}
+
     def _photo(self) -> dict[str, object] | None:
         person = self.site.person
         if not person.photo:
             return None
-        path = person.photo.lstrip("/")
-        data = self.static.get(path)
-        if data is None:
-            raise UserError([Problem("data/cv.yml", None, None, "person.photo",
-                                     "the photo is not in static/", value=person.photo,
-                                     hint="put the image in static/ (e.g. static/images/me.jpg) and give its path "
-                                          "inside static/")])
-        size = image_size(data)
-        if size is None:
-            raise UserError([Problem("data/cv.yml", None, None, "person.photo",
-                                     "unknown image format (use JPEG, PNG, WebP, GIF or SVG)", value=person.photo)])
-        return {"src": self.url(path), "abs": self.abs_url(path), "width": size[0], "height": size[1],
-                "alt": person.photo_alt or f"Photo of {person.name}"}
+        return {**self.image(person.photo.lstrip("/"), "person.photo"), "alt": person.photo_alt or f"Photo of {person.name}"}
 
     def _feed_updated(self) -> str:
         """The newest news date (the feed never carries the time of the build)."""

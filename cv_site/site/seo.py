@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from cv_site.links import is_safe_url
 from cv_site.model import Publication, SiteModel
+from cv_site.views.entries import ProjectView
 from cv_site.views.site import SectionView
 
 
@@ -126,9 +127,11 @@ def paper_json(publication: Publication, url: str, pdf: str) -> dict[str, object
 
 
 def collection_json(sections: list[SectionView], person: str, plain: Callable[[str], str],
-                    href: Callable[[str], str]) -> dict[str, object]:
+                    href: Callable[[str], str], image: Callable[[str], str]) -> dict[str, object]:
     """A collection page's entries as schema.org items: an Event for each talk (its date and
-    place; the owner as performer), a Course for each course (its code, provider and page)."""
+    place; the owner as performer), a SoftwareSourceCode for a project with code (else a
+    CreativeWork), a Course for each course (its code, provider and page). `image`: a static
+    file's absolute URL."""
     items: list[dict[str, object]] = []
     for section in sections:
         for talk in section.talks:
@@ -146,6 +149,8 @@ def collection_json(sections: list[SectionView], person: str, plain: Callable[[s
                 if link.kind.name == "event":
                     event["url"] = href(link.href)
             items.append(event)
+        for project in section.projects:
+            items.append(project_json(project, person, plain, href, image))
         if section.kind == "teaching":
             for course in section.data.entries:
                 data: dict[str, object] = {"@type": "Course", "name": plain(course.course)}
@@ -159,3 +164,25 @@ def collection_json(sections: list[SectionView], person: str, plain: Callable[[s
                     data["url"] = href(course.link)
                 items.append(data)
     return {"@context": "https://schema.org", "@graph": items}
+
+
+def project_json(project: ProjectView, person: str, plain: Callable[[str], str], href: Callable[[str], str],
+                 image: Callable[[str], str]) -> dict[str, object]:
+    links = {link.kind.name: href(link.href) for link in project.links}
+    data: dict[str, object] = {"@type": "SoftwareSourceCode" if "code" in links else "CreativeWork",
+                               "name": plain(project.title), "author": {"@type": "Person", "name": person}}
+    if project.summary:
+        data["description"] = plain(project.summary)
+    if project.date:
+        data["dateCreated"] = project.date.start.iso
+    if "code" in links:
+        data["codeRepository"] = links["code"]
+    if "website" in links:
+        data["url"] = links["website"]
+    if project.image and image(project.image):
+        data["image"] = image(project.image)
+    if project.tags:
+        data["keywords"] = list(project.tags)
+    if project.paper:
+        data["citation"] = project.paper.publication.title
+    return data

@@ -8,9 +8,9 @@ from typing import Any, Mapping
 
 from cv_site.labels import COLLECTION_PAGES
 from cv_site.model import Publication, SiteModel
-from cv_site.schema import PublicationsSection, Section, TalksSection
+from cv_site.schema import ProjectsSection, PublicationsSection, Section, TalksSection
 from cv_site.text.dates import RANGE_SEPARATOR, DateRange, PartialDate
-from cv_site.views.entries import TalkView, talk_views
+from cv_site.views.entries import ProjectView, TalkView, project_view, talk_views
 from cv_site.views.papers import PaperGroup, PaperView, cv_groups, legend, paper_view
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class SectionView:
     groups: tuple[PaperGroup, ...] = ()
     legend: tuple[tuple[str, str], ...] = ()
     talks: tuple[TalkView, ...] = ()  # a talks section's, in the order they are shown
+    projects: tuple[ProjectView, ...] = ()
 
 
 @dataclass
@@ -74,6 +75,8 @@ class SiteView:
         view = SectionView(section.slug, section.kind, title or section.title, section.intro, section, index)
         if isinstance(section, TalksSection):
             return replace(view, talks=talk_views(section))
+        if isinstance(section, ProjectsSection):
+            return replace(view, projects=tuple(project_view(project, self.papers) for project in section.entries))
         if not isinstance(section, PublicationsSection):
             return view
         papers = self.paper_list(self.model.section_publications(section))

@@ -1,10 +1,13 @@
-"""Talks and teaching entries: what both outputs are given (views/entries.py) and what the records
-accept (schema.py)."""
+"""Talks, teaching and projects entries: what both outputs are given (views/entries.py) and what
+the records accept (schema.py)."""
 
 from __future__ import annotations
 
 from cv_site.schema import CvFile
-from cv_site.views.entries import talk_views
+import pytest
+from pydantic import ValidationError
+
+from cv_site.views.entries import project_view, talk_views
 from cv_site.views.site import date_label
 
 
@@ -56,3 +59,26 @@ def test_a_course_shows_its_dates_or_else_its_term():
     labels = [date_label(course.when, "present") for course in cv.sections[0].entries]
     assert [label.text if label else None for label in labels] == ["2020 – 2021", "Michaelmas 1844", None]
     assert labels[1].parts == (("Michaelmas 1844", ""),)  # words: no machine-readable date
+
+
+def project(**fields: object):
+    cv = CvFile.from_data({"person": {"name": "Ada"},
+                           "sections": [{"title": "Projects", "kind": "projects", "entries": [fields]}]})
+    return cv.sections[0].entries[0]
+
+
+def test_a_project_s_links_follow_the_table_and_its_paper_is_the_paper_s_view():
+    entry = project(title="Engine", links={"paper": "notes", "blog": "https://b.example.org/",
+                                           "code": "https://c.example.org/"})
+    papers = {"notes": "the view of notes"}
+    view = project_view(entry, papers)  # type: ignore[arg-type]
+    assert [link.label for link in view.links] == ["Code", "Blog"]
+    assert (view.paper, view.paper_label) == ("the view of notes", "Paper")
+    assert project_view(project(title="Bare"), {}).paper is None
+
+
+def test_a_project_image_needs_its_alt_text():
+    with pytest.raises(ValidationError, match="an image needs `image_alt`"):
+        project(title="Engine", image="images/engine.png")
+    assert project(title="Engine", image="/images/e.png", image_alt="Gears").image == "/images/e.png"
+    assert project_view(project(title="Engine", image="/images/e.png", image_alt="Gears"), {}).image == "images/e.png"
