@@ -43,6 +43,7 @@ class BuildOptions:
     pdf: bool = True
     jobs: int | None = None  # processes for a one-shot build's paper pages (None: one per core from 100 papers)
     force: bool = False  # write into a non-empty folder that no cv-site build recorded (see output.py)
+    drafts: bool = False  # posts marked draft: true too (serve shows them; build only with --drafts)
 
 
 @dataclass
@@ -83,7 +84,7 @@ class Builder:
         beyond what the build itself needs, which lowers the peak memory of large sites."""
         self.options = options
         self.keep = keep
-        self.loader = Loader(options.source, keep=keep)
+        self.loader = Loader(options.source, keep=keep, drafts=options.drafts)
         self.renderer = SiteRenderer(options.source, keep=keep)
         self._pdf_renderer: PdfRenderer | None = None
         self._views: dict[Publication, PaperView] = {}  # serve: the last build's, by paper

@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_build_options(build)
     build.add_argument("--jobs", type=_positive, default=None, metavar="N",
                        help="processes that render the papers' pages (default: one per CPU core, from 100 papers; Linux)")
+    build.add_argument("--drafts", action="store_true", help="include the posts marked draft: true (serve always does)")
     build.set_defaults(run=_build)
 
     serve = commands.add_parser("serve", help="build, serve on http://127.0.0.1:8000/ and rebuild + reload on every save")
@@ -146,7 +147,7 @@ def _build(args: argparse.Namespace) -> int:
     from cv_site.build import BuildOptions, build
 
     output = args.output if args.output is not None else args.source / "_site"
-    result = build(BuildOptions(args.source, output, args.base_url, args.pdf, args.jobs, args.force))
+    result = build(BuildOptions(args.source, output, args.base_url, args.pdf, args.jobs, args.force, args.drafts))
     for warning in result.site.warnings:
         print(warning, file=sys.stderr)
     print(result.summary())
@@ -159,7 +160,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     output = args.output if args.output is not None else args.source / "_site"
     _claim_output(output, args.source, args.force)  # a wrong folder is a wrong command: no server
-    return serve(BuildOptions(args.source, output, args.base_url, args.pdf, force=args.force),
+    return serve(BuildOptions(args.source, output, args.base_url, args.pdf, force=args.force, drafts=True),
                  args.host, args.port, args.open)
 
 

@@ -36,4 +36,5 @@ TALK_KIND_LABELS = {
 }
 
 # The collections that may have a page of their own (site.yml `pages`), and the page's name.
-COLLECTION_PAGES = {"publications": "Publications", "talks": "Talks", "projects": "Projects", "teaching": "Teaching"}
+COLLECTION_PAGES = {"publications": "Publications", "talks": "Talks", "projects": "Projects", "teaching": "Teaching",
+                    "posts": "Posts"}

@@ -147,6 +147,23 @@ class Publication:
         return (self.year or 9999, self.month or 0, self.day or 0)
 
 
+# --- posts (data/posts/*.md) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A post of data/posts/: its front matter and its Markdown body."""
+
+    slug: str  # from the file's name: its page is posts/<slug>/
+    title: str
+    date: PartialDate
+    description: str
+    tags: tuple[str, ...]
+    draft: bool
+    body: str  # Markdown
+    source: str = field(compare=False)  # the file, as the user would type it
+
+
 # --- the whole site ---------------------------------------------------------------------------
 
 
@@ -160,6 +177,7 @@ class SiteModel:
     news: list[NewsItem]  # newest first
     publications: list[Publication]  # newest first, as loaded
     warnings: list[Problem] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)  # newest first; drafts only when asked for
 
     @cached_property
     def publications_by_key(self) -> dict[str, Publication]:

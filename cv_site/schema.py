@@ -335,6 +335,16 @@ class CvFile(Record):
         return self
 
 
+class PostFront(Record):
+    """The front matter of a post (data/posts/YYYY-MM-DD-slug.md)."""
+
+    title: str = Field(min_length=1)
+    date: Date | None = Field(None, description="Default: the date in the file's name")
+    description: str | None = Field(None, description="One sentence for the list of posts, search engines and previews")
+    tags: list[str] = []
+    draft: Flag = Field(False, description="Shown by cv-site serve, left out of cv-site build unless --drafts")
+
+
 class NewsItem(Record):
     date: Date
     text: Markdown

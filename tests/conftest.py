@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from cv_site.links import make_link
-from cv_site.model import Author, Publication, SiteModel, SourceRef
+from cv_site.model import Author, Post, Publication, SiteModel, SourceRef
+from cv_site.text.dates import parse_date
 from cv_site.schema import CvFile, NewsItem, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,6 +167,10 @@ def small_site(**settings) -> SiteModel:
         news=[NewsItem(date="1843-09-01", text="Notes published in *Taylor's Scientific Memoirs*."),
               NewsItem(date="1842", text="Started the translation.")],
         publications=sorted(publications, key=lambda p: p.sort_key, reverse=True),
+        posts=[Post(slug="engine-notes", title="Notes on the engine", date=parse_date("1843-10-01"),
+                    description="Why the engine can weave algebra.", tags=("engines",), draft=False,
+                    body="The engine *weaves* algebraic patterns.\n\n```\nv1 = v2 * v3\n```\n",
+                    source="data/posts/1843-10-01-engine-notes.md")],
     )
 
 

@@ -128,6 +128,29 @@ PROJECTS_CV = GOOD_CV + """\
 
 CASES = [
     Case(
+        "post front matter with an unknown key",
+        {"data/posts/2024-01-02-hello.md": "---\ntitle: Hello\nlayout: post\n---\nBody\n"},
+        "data/posts/2024-01-02-hello.md:3:1: layout: unknown key\n"
+        "    hint: known keys here: title, date, description, tags, draft",
+    ),
+    Case(
+        "post without a title",
+        {"data/posts/2024-01-02-hello.md": "---\ndescription: Hi\n---\nBody\n"},
+        "data/posts/2024-01-02-hello.md:2:1: title: required, but missing\n    hint: add `title:` here",
+    ),
+    Case(
+        "post without front matter",
+        {"data/posts/2024-01-02-hello.md": "Body\n"},
+        "data/posts/2024-01-02-hello.md:1:1: a post opens with front matter between --- lines\n"
+        "    hint: start the file with ---, a line `title: ...`, and --- again",
+    ),
+    Case(
+        "post file name without its date",
+        {"data/posts/hello.md": "---\ntitle: Hello\n---\n"},
+        "data/posts/hello.md: a post's file name is YYYY-MM-DD-slug.md\n"
+        "    hint: rename it, e.g. 2024-05-02-my-first-post.md",
+    ),
+    Case(
         "project image without alt text",
         {"data/cv.yml": PROJECTS_CV.replace("        image_alt: The tables\n", ""), "static/images/tables.png": b"x"},
         "data/cv.yml:17:16: sections[2].entries[0].image: an image needs `image_alt`: what it shows, for those "
@@ -149,7 +172,7 @@ CASES = [
     Case(
         "a page for an unknown collection",
         {"data/site.yml": "pages: [publications, blog]\n"},
-        "data/site.yml:1:23: pages[1]: expected 'publications', 'talks', 'projects' or 'teaching' (got 'blog')",
+        "data/site.yml:1:23: pages[1]: expected 'publications', 'talks', 'projects', 'teaching' or 'posts' (got 'blog')",
     ),
     Case(
         "a page for a collection with no section",

@@ -96,7 +96,7 @@ def render(site: SiteModel | None = None, source: Path = NO_SITE_TEMPLATES, **op
 
 @pytest.fixture(scope="module")
 def files() -> dict[str, bytes]:
-    return render(small_site(pages=["publications", "talks", "projects", "teaching"]), has_pdf=True)
+    return render(small_site(pages=["publications", "talks", "projects", "teaching", "posts"]), has_pdf=True)
 
 
 def page(files: dict[str, bytes], path: str) -> Page:
@@ -319,12 +319,14 @@ def test_sitemap_robots_and_feed_parse(files: dict[str, bytes]) -> None:
     assert not any("404" in loc for loc in locs)
     assert "Sitemap: https://ada.example.org/sitemap.xml" in files["robots.txt"].decode()
     feed = ET.fromstring(files["feed.xml"])
-    assert feed.find("a:updated", ns).text == "1843-09-01T00:00:00Z"
+    assert feed.find("a:updated", ns).text == "1843-10-01T00:00:00Z"  # the post, newer than the news
     entries = feed.findall("a:entry", ns)
     assert [e.find("a:title", ns).text for e in entries] == [
-        "Notes published in Taylor's Scientific Memoirs.", "Started the translation."]
-    assert "<em>Taylor" in entries[0].find("a:content", ns).text
-    assert len({e.find("a:id", ns).text for e in entries}) == 2
+        "Notes on the engine", "Notes published in Taylor's Scientific Memoirs.", "Started the translation."]
+    assert entries[0].find("a:id", ns).text == "https://ada.example.org/posts/engine-notes/"
+    assert "<em>weaves</em>" in entries[0].find("a:content", ns).text
+    assert "<em>Taylor" in entries[1].find("a:content", ns).text
+    assert len({e.find("a:id", ns).text for e in entries}) == 3
 
 
 # --- base path ---------------------------------------------------------------------------------
@@ -459,7 +461,8 @@ def test_same_input_same_bytes() -> None:
 
 
 GOLDEN_PAGES = ["index.html", "publications/index.html", "publications/lovelace1843notes/index.html",
-                "cv/index.html", "talks/index.html", "projects/index.html", "teaching/index.html", "404.html", "feed.xml", "sitemap.xml",
+                "cv/index.html", "talks/index.html", "projects/index.html", "teaching/index.html",
+                "posts/index.html", "posts/engine-notes/index.html", "404.html", "feed.xml", "sitemap.xml",
                 "robots.txt"]
 
 
@@ -481,7 +484,8 @@ def json_ld_of(html: str) -> dict:
 
 def test_a_collection_page_is_made_when_pages_names_it_in_the_menu_s_order(files: dict[str, bytes]) -> None:
     nav = re.search(r'<nav aria-label="Site"[^>]*>(.*?)</nav>', files["talks/index.html"].decode(), re.S).group(1)
-    assert re.findall(r'<a href="/([^"]*)"', nav) == ["", "publications/", "talks/", "projects/", "teaching/", "cv/"]
+    assert re.findall(r'<a href="/([^"]*)"', nav) == ["", "publications/", "talks/", "projects/", "teaching/",
+                                                                  "posts/", "cv/"]
     assert 'href="/talks/" aria-current="page"' in nav
     sitemap = files["sitemap.xml"].decode()
     assert "<loc>https://ada.example.org/talks/</loc>" in sitemap

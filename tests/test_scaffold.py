@@ -25,7 +25,7 @@ def test_starter_files_are_complete():
     files = starter_files()
     assert set(files) == {
         ".github/workflows/pages.yml", ".github/workflows/tests.yml", ".gitignore", "README.md",
-        "requirements.txt", "data/cv.yml", "data/site.yml", "data/news.yml", "data/publications.bib",
+        "requirements.txt", "data/cv.yml", "data/site.yml", "data/news.yml", "data/publications.bib", "data/posts/2024-01-15-welcome.md",
     }
     assert "_site/" in files[".gitignore"].splitlines()
     assert files["requirements.txt"].strip().splitlines()[-1] == requirement()

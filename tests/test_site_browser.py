@@ -30,7 +30,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def server(tmp_path_factory: pytest.TempPathFactory):
     """The small test site, written to a folder and served on 127.0.0.1 (a secure context)."""
     output = tmp_path_factory.mktemp("site") / "_site"
-    site = small_site(pages=["publications", "talks", "projects", "teaching"])
+    site = small_site(pages=["publications", "talks", "projects", "teaching", "posts"])
     write_site(SiteRenderer(Path(".")).files(site_view(site), base_url="", has_pdf=False), output)
     handler = functools.partial(_Quiet, directory=str(output))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -163,8 +163,22 @@ def test_the_menu_leads_to_the_talks_page_whose_abstracts_open_without_javascrip
     context.close()
 
 
+def test_the_menu_leads_to_the_posts_and_a_post_back_to_them(page, server) -> None:
+    page.goto(server + "/cv/")
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Posts").click()
+    page.wait_for_url(server + "/posts/")
+    page.get_by_role("link", name="Notes on the engine").click()
+    page.wait_for_url(server + "/posts/engine-notes/")
+    assert page.locator("h1").text_content() == "Notes on the engine"
+    assert page.locator(".post-body pre code").text_content() == "v1 = v2 * v3\n"
+    page.locator(".crumbs").get_by_role("link", name="Posts").click()
+    page.wait_for_url(server + "/posts/")
+    assert page.errors == []
+
+
 @pytest.mark.parametrize("path", ["/", "/publications/", "/publications/lovelace1843notes/", "/cv/", "/talks/",
-                                  "/projects/", "/teaching/", "/404.html"])
+                                  "/projects/", "/teaching/", "/posts/", "/posts/engine-notes/",
+                                  "/404.html"])
 def test_no_console_errors_and_no_other_hosts(page, server, path: str) -> None:
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))

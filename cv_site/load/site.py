@@ -15,9 +15,11 @@ from pathlib import Path
 
 from cv_site.load.bibfile import BibFile
 from cv_site.load.bibtex import load_bibtex
+from cv_site.load.posts import load_posts
 from cv_site.errors import Problem, UserError, did_you_mean, display_path, parse_loc
 from cv_site.model import Publication, SiteModel
 from cv_site.schema import ProjectsSection, CvFile, NewsFile, Person, PublicationsSection, Record, Settings
+from cv_site.load.textfile import decode_text, read_text
 from cv_site.load.yamlfile import YamlDocument, parse_yaml, validate
 
 SETTINGS_FILE = "site.yml"
@@ -43,10 +45,12 @@ class Loader:
     not parsed again, and a .bib file where a few entries changed has only those entries parsed
     again (see `BibFile`). Unchanged publications come back as the same objects."""
 
-    def __init__(self, source: Path, keep: bool = True):
-        """`keep=False`: load once (a one-shot build): no per-entry state is kept for a next load."""
+    def __init__(self, source: Path, keep: bool = True, drafts: bool = False):
+        """`keep=False`: load once (a one-shot build): no per-entry state is kept for a next load.
+        `drafts`: posts marked `draft: true` are loaded too (serve, build --drafts)."""
         self.source = source
         self.keep = keep
+        self.drafts = drafts
         self._yaml: dict[Path, tuple[str, _Loaded, list[Problem]]] = {}
         self._bib: dict[Path, BibFile] = {}
 
@@ -62,11 +66,12 @@ class Loader:
         news = self._load_yaml(data_dir / NEWS_FILE, NewsFile, problems, required=False)
         person = cv.model.person if cv.model else None
         publications = self._load_publications(data_dir, person, problems)
+        posts = load_posts(data_dir / "posts", problems, drafts=self.drafts)
         if cv.model:
             known = {p.key for p in publications}
             problems += _check_publication_keys(cv, known) + _check_projects(cv, known, self.source / "static")
         if settings.model and cv.model:
-            problems += _check_pdf_sections(settings, cv.model) + _check_pages(settings, cv.model)
+            problems += _check_pdf_sections(settings, cv.model) + _check_pages(settings, cv.model, bool(posts))
 
         if any(p.severity == "error" for p in problems):
             raise UserError(problems)
@@ -78,6 +83,7 @@ class Loader:
             news=sorted(news.model.news if news.model else [], key=lambda n: n.date, reverse=True),
             publications=sorted(publications, key=lambda p: p.sort_key, reverse=True),
             warnings=sorted(problems, key=lambda p: p.sort_key),
+            posts=posts,
         )
 
     def locate(self, problem: Problem) -> Problem:
@@ -138,26 +144,6 @@ class Loader:
                 first_seen[publication.key] = publication
                 publications.append(publication)
         return publications
-
-
-def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """A file's text, decoded as UTF-8 (a BOM is dropped); None with a Problem when it is not."""
-    return decode_text(path, path.read_bytes(), problems)
-
-
-def decode_text(path: Path, raw: bytes, problems: list[Problem]) -> str | None:
-    """`raw` (the bytes of `path`) as text, as `read_text`."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        problems.append(Problem(
-            display_path(path), line, column, "",
-            f"not UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start} cannot be decoded",
-            hint="save the file as UTF-8 (most editors: 'Save with encoding')",
-        ))
-        return None
 
 
 def _missing_yaml(path: Path, model: type[Record], problems: list[Problem], *, required: bool) -> _Loaded:
@@ -223,14 +209,19 @@ def _in_folder(folder: Path, path: str) -> bool:
     return file.is_relative_to(folder.resolve()) and file.is_file()
 
 
-def _check_pages(settings: _Loaded, cv: CvFile) -> list[Problem]:
-    """A collection's page needs sections of its kind (publications are always there)."""
+def _check_pages(settings: _Loaded, cv: CvFile, has_posts: bool) -> list[Problem]:
+    """A collection's page needs sections of its kind, or posts (publications are always there)."""
     assert settings.model is not None
-    kinds = {section.kind for section in cv.sections} | {"publications"}
-    return [settings.document.problem(("pages", position), f"data/cv.yml has no section of kind {name}",
-                                      value=name, hint=f"add a section with `kind: {name}`, or take {name} out of pages")
+    kinds = {section.kind for section in cv.sections} | {"publications"} | ({"posts"} if has_posts else set())
+    return [settings.document.problem(("pages", position), _NO_PAGE[name == "posts"].format(name),
+                                      value=name, hint=_NO_PAGE_HINT[name == "posts"].format(name))
             for position, name in enumerate(settings.model.pages or [])
             if name not in kinds and settings.document is not None]
+
+
+_NO_PAGE = ("data/cv.yml has no section of kind {}", "data/posts/ has no post")
+_NO_PAGE_HINT = ("add a section with `kind: {0}`, or take {0} out of pages",
+                 "add a post (data/posts/YYYY-MM-DD-slug.md), or take posts out of pages")
 
 
 def _check_pdf_sections(settings: _Loaded, cv: CvFile) -> list[Problem]:

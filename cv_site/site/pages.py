@@ -8,7 +8,8 @@ Pages (output path -> URL path under the base):
     publications/index.html          every paper, by year; work in progress apart
     publications/<slug>/index.html   one page per paper, with Google Scholar tags, + <slug>.bib
     cv/index.html                    the whole CV
-    talks/index.html, teaching/...   a collection's own page, when site.yml `pages` names it
+    talks/ projects/ teaching/       a collection's own page, when site.yml `pages` names it
+    posts/, posts/<slug>/            the posts, newest first, and each post (collections.py)
     404.html, sitemap.xml, robots.txt, feed.xml, publications.bib, .nojekyll, static files
 
 Every internal link is `base_path + path`, so the site works as a user site (`/`) and as a project
@@ -32,14 +33,15 @@ import jinja2
 from markupsafe import Markup
 
 from cv_site.errors import Problem, UserError
-from cv_site.labels import COLLECTION_PAGES, IN_PROGRESS_HEADING, STATUS_LABELS, VENUE_KIND_LABELS
+from cv_site.labels import IN_PROGRESS_HEADING, STATUS_LABELS, VENUE_KIND_LABELS
 from cv_site.model import Publication
 from cv_site.schema import PublicationsSection
 from cv_site.site.assets import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, StaticFiles, image_size, readable_accent
 from cv_site.site.cache import PageCache, layout_key
 from cv_site.site.markdown import MarkdownRenderer, rich_html
 from cv_site.site.parallel_pages import render_pages
-from cv_site.site.seo import citation_authors, collection_json, json_ld, paper_description, paper_json, pdf_url, profile_json, scholar_date
+from cv_site.site.collections import collection_pages, collection_paths
+from cv_site.site.seo import citation_authors, json_ld, paper_description, paper_json, pdf_url, profile_json, scholar_date
 from cv_site.template_errors import template_errors
 from cv_site.theme import static_dirs, template_loader
 from cv_site.views.papers import PaperView, legend
@@ -279,13 +281,7 @@ class SiteRender:
         self.page("publications/index.html", "publications/", "publications.html.j2",
                   title=f"Publications – {site.title}",
                   description=f"Publications of {site.person.name}, by year, with abstracts, links and BibTeX.")
-        for name in self.view.pages():
-            if name != "publications":
-                label = COLLECTION_PAGES[name]
-                self.page(f"{name}/index.html", f"{name}/", "collection.html.j2", title=f"{label} – {site.title}",
-                          description=f"{label} of {site.person.name}.", heading=label, kind=name,
-                          json=collection_json(self.view.collection(name), site.person.name, self.md.plain, self.href,
-                                               lambda path: self.abs_url(path) or self.url(path)))
+        collections = collection_pages(self)
         self.page("404.html", "404.html", "404.html.j2", title=f"Page not found – {site.title}",
                   description="This page does not exist.")
         self.emit("publications.bib",
@@ -293,7 +289,7 @@ class SiteRender:
         self.emit(".nojekyll", b"")
         self.text("feed.xml", "feed.xml.j2", updated=self._feed_updated())
         self.text("robots.txt", "robots.txt.j2")
-        count = 9 + bool(self.common["show_news_page"]) + len(self.view.pages()) - 1
+        count = 9 + bool(self.common["show_news_page"]) + collections
         if self.site_url:
             self.text("sitemap.xml", "sitemap.xml.j2", locations=[self.abs_url(path) for path in self._page_paths()])
             count += 1
@@ -344,8 +340,8 @@ class SiteRender:
         yield ""
         if self.common["show_news_page"]:
             yield "news/"
-        for name in self.view.pages():
-            yield f"{name}/"
+        yield "publications/"
+        yield from collection_paths(self.view)
         for publication in self.site.publications:
             yield self.paper_path(publication)
         yield "cv/"
@@ -368,8 +364,9 @@ class SiteRender:
         return {**self.image(person.photo.lstrip("/"), "person.photo"), "alt": person.photo_alt or f"Photo of {person.name}"}
 
     def _feed_updated(self) -> str:
-        """The newest news date (the feed never carries the time of the build)."""
-        dates = [n.date for n in self.site.news] or [p.date for p in self.site.publications if p.date]
+        """The newest news or post date (the feed never carries the time of the build)."""
+        dates = [n.date for n in self.site.news] + [post.date for post in self.site.posts]
+        dates = dates or [p.date for p in self.site.publications if p.date]
         if not dates:
             return "1970-01-01T00:00:00Z"
         return f"{max(d.as_date() for d in dates).isoformat()}T00:00:00Z"

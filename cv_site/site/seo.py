@@ -11,7 +11,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from cv_site.links import is_safe_url
-from cv_site.model import Publication, SiteModel
+from cv_site.model import Post, Publication, SiteModel
 from cv_site.views.entries import ProjectView
 from cv_site.views.site import SectionView
 
@@ -185,4 +185,16 @@ def project_json(project: ProjectView, person: str, plain: Callable[[str], str],
         data["keywords"] = list(project.tags)
     if project.paper:
         data["citation"] = project.paper.publication.title
+    return data
+
+
+def post_json(post: Post, person: str, description: str, url: str) -> dict[str, object]:
+    """A BlogPosting; `url`: the post's page ("" when the site's URL is unknown)."""
+    data: dict[str, object] = {"@context": "https://schema.org", "@type": "BlogPosting", "headline": post.title[:110],
+                               "datePublished": post.date.iso, "author": {"@type": "Person", "name": person},
+                               "description": description}
+    if post.tags:
+        data["keywords"] = list(post.tags)
+    if url:
+        data["url"] = data["mainEntityOfPage"] = url
     return data

@@ -103,7 +103,7 @@ class SiteView:
 
     def pages(self) -> list[str]:
         """The collections with a page of their own, in the navigation's order; publications always."""
-        names = list(self.model.settings.pages or ["publications"])
+        names = list(self.model.settings.pages or ["publications", *(["posts"] if self.model.posts else [])])
         return names if "publications" in names else ["publications", *names]
 
     def nav(self) -> list[tuple[str, str]]:
