@@ -72,6 +72,8 @@ ENTRY_TYPE_LABELS = {
     "standard": "Standard", "reference": "Reference work", "inreference": "Reference entry",
 }  # fmt: skip
 
+PREVIEW_FOLDER = "assets/img/publication_preview/"  # al-folio's, for a thumbnail given by its file name
+
 PublicationStatus = Literal["published", "submitted", "preprint", "unpublished"]
 
 
@@ -118,6 +120,15 @@ class Publication:
         if name in self.styled:
             return self.styled[name]
         return self.title if name == "title" else self.abstract if name == "abstract" else self.fields.get(name, "")
+
+    @property
+    def preview(self) -> str:
+        """Its thumbnail (al-folio's `preview` field) as a path inside static/, or "": a bare file
+        name is in al-folio's folder for them."""
+        value = self.fields.get("preview", "").strip()
+        if not value:
+            return ""
+        return value.lstrip("/") if "/" in value else PREVIEW_FOLDER + value
 
     @property
     def people(self) -> tuple[Author, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ from cv_site.text.dates import parse_date
 from cv_site.schema import CvFile, NewsItem, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Resized images go to a cache of the tests' own, not the user's (~/.cache/cv-site/images).
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cv-site-tests-cache-")
 
 # Real-browser tests: Debian's Chromium, never a downloaded browser.
 CHROMIUM = Path("/usr/bin/chromium")

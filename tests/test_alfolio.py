@@ -95,6 +95,24 @@ def test_local_paper_files_come_along(built):
     assert built.files["assets/pdf/institutions.pdf"] == (FIXTURE / "assets" / "pdf" / "institutions.pdf").read_bytes()
 
 
+def test_thumbnails_come_along_and_show(built):
+    """al-folio's `preview = {principia.gif}` is assets/img/publication_preview/principia.gif."""
+    folder = FIXTURE / "assets" / "img" / "publication_preview"
+    for name in ("institutions.png", "principia.gif"):
+        path = f"assets/img/publication_preview/{name}"
+        assert built.files[path] == (folder / name).read_bytes()
+        assert f'src="/homepage/{path}"' in built.files["publications/index.html"].decode()  # the base path
+
+
+def test_a_thumbnail_al_folio_lacks_is_a_note():
+    from cv_site.importers.alfolio import missing_previews
+
+    bib = "@article{a,\n  preview={gone.png},\n}\n@article{b,\n  preview = {principia.gif}\n}\n"
+    assert missing_previews(bib, FIXTURE / "assets" / "img" / "publication_preview") == [
+        "_bibliography/papers.bib: preview 'gone.png' is not in assets/img/publication_preview/: put it in "
+        "static/assets/img/publication_preview/, or remove the field"]
+
+
 def test_every_cv_entry_survives_the_build(built):
     alfolio_cv = yaml.safe_load((FIXTURE / "_data" / "cv.yml").read_text(encoding="utf-8"))
     page = normalise(built.files["cv/index.html"].decode())

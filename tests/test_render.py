@@ -530,13 +530,17 @@ def test_a_project_links_to_its_paper_s_page_and_says_what_it_is(files: dict[str
 
 
 def test_a_project_image_is_shown_with_its_size_and_alt_text(tmp_path: Path) -> None:
+    from PIL import Image
+
     (tmp_path / "static" / "images").mkdir(parents=True)
-    (tmp_path / "static" / "images" / "engine.png").write_bytes(
-        b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (300).to_bytes(4, "big") + (200).to_bytes(4, "big") + b"\x08\x02")
+    Image.new("RGB", (300, 200)).save(tmp_path / "static" / "images" / "engine.png")
     site = small_site()
     section = CvFile.from_data({"person": {"name": "Ada"}, "sections": [{"title": "Work", "kind": "projects", "entries": [
         {"title": "Engine", "image": "images/engine.png", "image_alt": "The engine's gears"}]}]}).sections[0]
     site.sections.append(section)
-    html = SiteRenderer(tmp_path).files(site_view(site))["cv/index.html"].decode()
-    assert ('<img class="project-image" src="/images/engine.png" alt="The engine&#39;s gears" width="300" height="200" '
-            'loading="lazy" decoding="async">') in html
+    files = SiteRenderer(tmp_path).files(site_view(site))
+    html = files["cv/index.html"].decode()
+    webp = re.search(r'<source type="image/webp" srcset="/(assets/thumbs/\w+-144\.webp) 1x, /(assets/thumbs/\w+-288\.webp) 2x">'
+                     r'<img class="project-image" src="/images/engine.png" alt="The engine&#39;s gears" width="144" '
+                     r'height="96" loading="lazy" decoding="async">', html)
+    assert webp and webp.group(1) in files and webp.group(2) in files

@@ -8,6 +8,8 @@ then writes it (alfolio_write). What cannot be mapped one-to-one is kept as text
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ class Imported:
     bibtex: str | None  # papers.bib, byte for byte (as text), or None when there is none
     notes: list[str] = field(default_factory=list)  # what could not be mapped one-to-one
     pdf_folder: Path | None = None  # al-folio's assets/pdf/, which bare `pdf = {x.pdf}` fields point into
+    preview_folder: Path | None = None  # al-folio's assets/img/publication_preview/ (the `preview` thumbnails)
 
     @property
     def entry_count(self) -> int:
@@ -41,7 +44,8 @@ def import_alfolio(source: Path) -> Imported:
     cv = {"person": person(alfolio.config, alfolio.socials, sections, notes), "sections": sections}
     site = site_settings(alfolio.config, sections)
     news = news_items(alfolio.news, notes)
-    imported = Imported(cv, site, news, alfolio.bibtex, notes, alfolio.pdf_folder)
+    notes += missing_previews(alfolio.bibtex or "", alfolio.preview_folder)
+    imported = Imported(cv, site, news, alfolio.bibtex, notes, alfolio.pdf_folder, alfolio.preview_folder)
     _validate(imported)
     return imported
 
@@ -51,3 +55,15 @@ def _validate(imported: Imported) -> None:
     CvFile.from_data(imported.cv)
     Settings.from_data(imported.site)
     NewsFile.from_data({"news": imported.news})
+
+
+_PREVIEW = re.compile(r"^\s*preview\s*=\s*[{\"]([^}\"]+)[}\"]", re.M | re.I)
+
+
+def missing_previews(bibtex: str, folder: Path | None) -> list[str]:
+    """Notes for the thumbnails papers.bib names that al-folio's folder does not hold (the build
+    will ask for them)."""
+    return [f"_bibliography/papers.bib: preview {name!r} is not in assets/img/publication_preview/: put it "
+            f"in static/assets/img/publication_preview/, or remove the field"
+            for name in dict.fromkeys(match.group(1).strip() for match in _PREVIEW.finditer(bibtex))
+            if "/" not in name and (folder is None or not (folder / name).is_file())]

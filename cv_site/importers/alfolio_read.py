@@ -8,6 +8,7 @@ What is read (each file is optional, except that at least one of the first two m
   _data/socials.yml         profile links (al-folio's newer layout)
   _news/*.md                dated announcements: YAML front matter and a Markdown body
   assets/pdf/               the files that `pdf = {paper.pdf}` links name
+  assets/img/publication_preview/   the thumbnails that `preview = {paper.png}` fields name
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class AlfolioSite:
     news: list[NewsPost]
     bibtex: str | None  # papers.bib as text, or None when there is none
     pdf_folder: Path | None  # assets/pdf/, which bare `pdf = {x.pdf}` fields point into
+    preview_folder: Path | None  # assets/img/publication_preview/, which `preview = {x.png}` fields name
 
 
 def read_alfolio(folder: Path) -> AlfolioSite:
@@ -62,7 +64,9 @@ def read_alfolio(folder: Path) -> AlfolioSite:
     news = [_read_news_post(path) for path in sorted((folder / "_news").glob("*.md"))]
     bibtex = bib_path.read_bytes().decode("utf-8") if bib_path.is_file() else None
     pdf_folder = folder / "assets" / "pdf"
-    return AlfolioSite(config, socials, cv, news, bibtex, pdf_folder if pdf_folder.is_dir() else None)
+    preview_folder = folder / "assets" / "img" / "publication_preview"
+    return AlfolioSite(config, socials, cv, news, bibtex, pdf_folder if pdf_folder.is_dir() else None,
+                       preview_folder if preview_folder.is_dir() else None)
 
 
 def user_error(path: Path, message: str, hint: str = "") -> UserError:

@@ -1,4 +1,5 @@
-"""Write an imported al-folio site as cv-site's data/ files (and copy its paper PDFs to static/)."""
+"""Write an imported al-folio site as cv-site's data/ files (and copy its paper PDFs and thumbnails
+to static/)."""
 
 from __future__ import annotations
 
@@ -47,11 +48,14 @@ def write_imported(imported: Imported, output: Path, force: bool = False) -> lis
     elif bib.exists():  # --force over a scaffold: its placeholder papers are not the user's
         bib.unlink()
     if imported.pdf_folder is not None:
-        written += _copy_pdfs(imported.pdf_folder, output / "static" / "assets" / "pdf", force)
+        written += _copy_folder(imported.pdf_folder, output / "static" / "assets" / "pdf", force)
+    if imported.preview_folder is not None:
+        written += _copy_folder(imported.preview_folder, output / "static" / "assets" / "img" / "publication_preview",
+                                force)
     return written
 
 
-def _copy_pdfs(source: Path, target: Path, force: bool) -> list[Path]:
+def _copy_folder(source: Path, target: Path, force: bool) -> list[Path]:
     copied = []
     for path in sorted(source.rglob("*")):
         destination = target / path.relative_to(source)

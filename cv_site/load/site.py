@@ -70,6 +70,7 @@ class Loader:
         if cv.model:
             known = {p.key for p in publications}
             problems += _check_publication_keys(cv, known) + _check_projects(cv, known, self.source / "static")
+        problems += _check_previews(publications, self.source / "static")
         if settings.model and cv.model:
             problems += _check_pdf_sections(settings, cv.model) + _check_pages(settings, cv.model, bool(posts))
 
@@ -202,6 +203,13 @@ def _check_projects(cv: _Loaded, known: set[str], static: Path) -> list[Problem]
                     (*where, "image"), "the image is not in static/", value=project.image,
                     hint="put the image in static/ (e.g. static/images/project.png) and give its path inside static/"))
     return problems
+
+
+def _check_previews(publications: list[Publication], static: Path) -> list[Problem]:
+    """A paper's thumbnail must be a file in static/."""
+    return [Problem(p.source.file, p.source.line, 1, p.key, "its preview image is not in static/",
+                    value=p.fields["preview"], hint=f"put the image at static/{p.preview}, or correct `preview`")
+            for p in publications if p.preview and not _in_folder(static, p.preview)]
 
 
 def _in_folder(folder: Path, path: str) -> bool:

@@ -40,6 +40,7 @@ from cv_site.site.assets import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, StaticFiles
 from cv_site.site.cache import PageCache, layout_key
 from cv_site.site.markdown import MarkdownRenderer, rich_html
 from cv_site.site.parallel_pages import render_pages
+from cv_site.site.images import Images, default_cache, shown_images
 from cv_site.site.collections import collection_pages, collection_paths
 from cv_site.site.seo import citation_authors, json_ld, paper_description, paper_json, pdf_url, profile_json, scholar_date
 from cv_site.template_errors import template_errors
@@ -101,6 +102,7 @@ class SiteRenderer:
         self.source = source
         self.static = StaticFiles()
         self.cache = PageCache(keep)
+        self.images = Images(default_cache())
         self._env: jinja2.Environment | None = None
         self._markdown: dict[bool, MarkdownRenderer] = {}
 
@@ -163,6 +165,7 @@ class SiteRender:
         self.layout = layout_key(renderer.source, site, self.static, (self.site_url, self.base_path, has_pdf))
         self._assets: dict[str, str] = {}
         self.produced: set[str] = set()  # the paths of pages made so far (a static file may not replace one)
+        self.shown = shown_images(view, self.static, renderer.images)  # thumbnails and project images
 
     def emit(self, path: str, data: bytes | Iterator[bytes]) -> None:
         self.produced.add(path)
@@ -223,7 +226,7 @@ class SiteRender:
             "rich_paragraphs": rich_paragraphs,
             "legend": legend,
             "paper_item": self.paper_item,
-            "image": self.image,
+            "shown": self.shown.get,
             "summary": self.summary,
             "venue_kind_labels": VENUE_KIND_LABELS,
             "status_labels": STATUS_LABELS,
@@ -307,7 +310,7 @@ class SiteRender:
 
     def static_files(self) -> None:
         """The static folders' files (site over theme), except where a page of that path was made."""
-        for path, data in self.static.items():
+        for path, data in [*self.static.items(), *self.renderer.images.files(list(self.shown.values())).items()]:
             if path not in self.produced:
                 self.out.add(path, data)
 

@@ -15,6 +15,7 @@ from typing import Iterable
 from cv_site.labels import IN_PROGRESS_HEADING, editors_mark, status_label
 from cv_site.links import Link
 from cv_site.model import Author, Publication
+from cv_site.text.richtext import plain
 from cv_site.views.venue import venue_line
 
 # The marks after an author's name, and what they mean (shown once under a list that uses them).
@@ -48,6 +49,8 @@ class PaperView:
     links: tuple[Link, ...]
     highlight: bool  # selected or awarded
     marks: tuple[str, ...]  # the marks its authors carry, in MARK_MEANINGS' order
+    preview: str  # its thumbnail: a path inside static/, or ""
+    preview_alt: str  # what the thumbnail shows: the title, as plain text
     publication: Publication
 
     def __hash__(self) -> int:
@@ -84,6 +87,8 @@ def paper_view(p: Publication) -> PaperView:
         links=p.links,
         highlight=bool(p.award or p.selected),
         marks=tuple(mark for mark in MARK_MEANINGS if any(mark in author.marks for author in authors)),
+        preview=p.preview,
+        preview_alt=plain(p.styled_text("title")) if p.preview else "",
         publication=p,
     )
 
