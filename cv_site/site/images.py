@@ -1,4 +1,4 @@
-"""Images the pages show small (paper thumbnails, project images), resized at build time with
+"""Images the pages show small (the photo, paper thumbnails, project images), resized at build time with
 Pillow: WebP at the width the page shows them and twice that for sharp screens, the original kept
 as the fallback. The page gets their width and height, so nothing moves while they load.
 
@@ -95,6 +95,7 @@ class Images:
 
 THUMB_WIDTH = 96  # a paper's thumbnail, in CSS pixels: the width of the badge column
 PROJECT_WIDTH = 144  # a project's image (9rem)
+PHOTO_WIDTH = 144  # the owner's photo on the home page (9rem)
 UNREADABLE = "the image cannot be read (use JPEG, PNG, WebP, GIF or SVG)"
 
 
@@ -106,12 +107,17 @@ def shown_images(view: SiteView, static: Mapping[str, bytes], images: Images) ->
     problems: list[Problem] = []
 
     def show(path: str, width: int, problem: Problem) -> None:
-        image = images.show(path, static.get(path, b""), width) if path not in shown else shown[path]
+        if path not in static:  # reported where it is named: the loader, or the photo's own check
+            return
+        image = images.show(path, static[path], width) if path not in shown else shown[path]
         if image is None:
             problems.append(problem)
         else:
             shown[path] = image
 
+    photo = view.model.person.photo
+    if photo:
+        show(photo.lstrip("/"), PHOTO_WIDTH, Problem("data/cv.yml", None, None, "person.photo", UNREADABLE, value=photo))
     for paper in view.papers.values():
         if paper.preview:
             source = paper.publication.source

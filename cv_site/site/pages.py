@@ -364,7 +364,8 @@ class SiteRender:
         person = self.site.person
         if not person.photo:
             return None
-        return {**self.image(person.photo.lstrip("/"), "person.photo"), "alt": person.photo_alt or f"Photo of {person.name}"}
+        path = person.photo.lstrip("/")
+        return {**self.image(path, "person.photo"), "path": path, "alt": person.photo_alt or f"Photo of {person.name}"}
 
     def _feed_updated(self) -> str:
         """The newest news or post date (the feed never carries the time of the build)."""
