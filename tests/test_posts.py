@@ -83,3 +83,15 @@ def test_serve_and_build_drafts_show_the_drafts(tmp_path: Path) -> None:
     assert "Draft" in built.files["posts/draft/index.html"].decode()
     served = Builder(BuildOptions(source, tmp_path / "served", pdf=False, drafts=True)).build()
     assert "posts/draft/index.html" in served.files
+
+
+def test_serve_reads_again_only_the_posts_whose_bytes_changed(tmp_path: Path) -> None:
+    folder = write_posts(tmp_path)
+    cache: dict = {}
+    first = load_posts(folder, [], drafts=True, cache=cache)
+    (folder / "2024-06-01-later.md").write_text(POSTS["2024-06-01-later.md"].replace("Later text", "Edited"))
+    (folder / "2024-07-01-draft.md").unlink()
+    second = load_posts(folder, [], drafts=True, cache=cache)
+    assert [post.slug for post in second] == ["later", "first"]
+    assert second[1] is first[2]  # the unchanged post is the same object: its page is taken from the cache
+    assert second[0].body == "Edited.\n" and set(cache) == {folder / "2024-05-02-first.md", folder / "2024-06-01-later.md"}

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from cv_site.errors import Problem, display_path
-from cv_site.load.textfile import read_text
+from cv_site.load.textfile import decode_text
 from cv_site.load.yamlfile import parse_yaml, validate
 from cv_site.model import Post
 from cv_site.schema import PostFront
@@ -19,25 +19,42 @@ NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([A-Za-z0-9][A-Za-z0-9_-]*)\.md$")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
 
-def load_posts(folder: Path, problems: list[Problem], *, drafts: bool) -> list[Post]:
-    """The posts of `folder` (data/posts/), newest first; drafts only when `drafts`."""
+# What a file gave, by its path: its bytes, the post (or None) and the problems (serve's cache).
+PostCache = dict[Path, tuple[bytes, "Post | None", list[Problem]]]
+
+
+def load_posts(folder: Path, problems: list[Problem], *, drafts: bool, cache: PostCache | None = None) -> list[Post]:
+    """The posts of `folder` (data/posts/), newest first; drafts only when `drafts`. `cache`
+    (serve): a file whose bytes did not change is not read again; it is updated in place."""
     posts: list[Post] = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        post = _load_post(path, problems)
+    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    if cache is not None:
+        for gone in set(cache) - set(paths):
+            del cache[gone]
+    for path in paths:
+        raw = path.read_bytes()
+        if cache is not None and path in cache and cache[path][0] == raw:
+            _, post, found = cache[path]
+        else:
+            found = []
+            post = _load_post(path, raw, found)
+            if cache is not None:
+                cache[path] = (raw, post, found)
+        problems += found
         if post is not None and (drafts or not post.draft):
             posts.append(post)
     _check_slugs(posts, problems)
     return sorted(posts, key=lambda post: (post.date.as_date(), post.slug), reverse=True)
 
 
-def _load_post(path: Path, problems: list[Problem]) -> Post | None:
+def _load_post(path: Path, raw: bytes, problems: list[Problem]) -> Post | None:
     file = display_path(path)
     name = NAME.match(path.name)
     if name is None:
         problems.append(Problem(file, None, None, "", "a post's file name is YYYY-MM-DD-slug.md",
                                 hint="rename it, e.g. 2024-05-02-my-first-post.md"))
         return None
-    text = read_text(path, problems)
+    text = decode_text(path, raw, problems)
     if text is None:
         return None
     front = FRONT_MATTER.match(text)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from cv_site.load.bibfile import BibFile
 from cv_site.load.bibtex import load_bibtex
-from cv_site.load.posts import load_posts
+from cv_site.load.posts import PostCache, load_posts
 from cv_site.errors import Problem, UserError, did_you_mean, display_path, parse_loc
 from cv_site.model import Publication, SiteModel
 from cv_site.schema import ProjectsSection, CvFile, NewsFile, Person, PublicationsSection, Record, Settings
@@ -53,6 +53,7 @@ class Loader:
         self.drafts = drafts
         self._yaml: dict[Path, tuple[str, _Loaded, list[Problem]]] = {}
         self._bib: dict[Path, BibFile] = {}
+        self._posts: PostCache | None = {} if keep else None
 
     def load(self) -> SiteModel:
         data_dir = self.source / "data"
@@ -66,7 +67,7 @@ class Loader:
         news = self._load_yaml(data_dir / NEWS_FILE, NewsFile, problems, required=False)
         person = cv.model.person if cv.model else None
         publications = self._load_publications(data_dir, person, problems)
-        posts = load_posts(data_dir / "posts", problems, drafts=self.drafts)
+        posts = load_posts(data_dir / "posts", problems, drafts=self.drafts, cache=self._posts)
         if cv.model:
             known = {p.key for p in publications}
             problems += _check_publication_keys(cv, known) + _check_projects(cv, known, self.source / "static")
@@ -213,8 +214,8 @@ def _check_previews(publications: list[Publication], static: Path) -> list[Probl
 
 
 def _in_folder(folder: Path, path: str) -> bool:
-    file = (folder / path.lstrip("/")).resolve()
-    return file.is_relative_to(folder.resolve()) and file.is_file()
+    """`path` names a file inside `folder` (no `..` climbs out of it)."""
+    return ".." not in PurePosixPath(path).parts and (folder / path.lstrip("/")).is_file()
 
 
 def _check_pages(settings: _Loaded, cv: CvFile, has_posts: bool) -> list[Problem]:

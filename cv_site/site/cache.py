@@ -1,7 +1,8 @@
-"""What the site's renderer reuses, keyed by content: a paper's list item and its own page are
-functions of the paper's view and the layout, so equal keys give equal bytes.
+"""What the site's renderer reuses, keyed by content: a paper's list item and its own page, and a
+post's page, are functions of the paper's view (the post) and the layout, so equal keys give equal
+bytes.
 
-The layout is everything a paper's page and list item show besides the paper: the settings, the
+The layout is everything those show besides the paper or post: the settings, the
 person, the templates' and static files' bytes, the base URL and whether there is a PDF. (Not the
 CV's sections or the news: no page of a paper shows them.) When it changes, everything is made
 again. `serve` keeps what a build used for the next build (`keep`); a one-shot build keeps, for
@@ -13,14 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable, Hashable, Mapping
-
-from markupsafe import Markup
+from typing import Callable, Hashable, Mapping, TypeVar
 
 from cv_site.model import SiteModel
 from cv_site.theme import templates_digest
 
 PaperFiles = tuple[tuple[str, bytes], tuple[str, bytes]]
+T = TypeVar("T")
 
 
 def layout_key(source: Path, site: SiteModel, static: Mapping[str, bytes], extra: tuple) -> str:
@@ -36,9 +36,9 @@ class PageCache:
     def __init__(self, keep: bool):
         self.keep = keep
         self.layout: str | None = None
-        self._fragments: dict[Hashable, Markup] = {}  # from the last build (serve)
+        self._fragments: dict[Hashable, object] = {}  # from the last build (serve)
         self._papers: dict[Hashable, PaperFiles] = {}
-        self._fragments_now: dict[Hashable, Markup] = {}  # this build's
+        self._fragments_now: dict[Hashable, object] = {}  # this build's
         self._papers_now: dict[Hashable, PaperFiles] = {}
 
     def start(self, layout: str) -> bool:
@@ -56,7 +56,9 @@ class PageCache:
             self._fragments, self._papers, self.layout = {}, {}, None
         self._fragments_now, self._papers_now = {}, {}
 
-    def fragment(self, key: Hashable, make: Callable[[], Markup], reused_in_build: bool) -> Markup:
+    def fragment(self, key: Hashable, make: Callable[[], T], reused_in_build: bool) -> T:
+        """A paper's list item or summary (Markup), a post's page (bytes): made, or taken from
+        this build or (serve) the last one."""
         html = self._fragments_now.get(key)
         if html is None:
             html = self._fragments.get(key)

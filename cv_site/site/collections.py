@@ -1,5 +1,6 @@
 """The pages of the collections beside the publications: talks, projects and teaching (a page each
-when site.yml `pages` names them), and posts (an index, newest first, and a page for each)."""
+when site.yml `pages` names them), and posts (an index, newest first, and a page for each: kept,
+by the post and the layout, for serve's next build, like a paper's page)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from cv_site.labels import COLLECTION_PAGES
 from cv_site.site.seo import collection_json, post_json
 
 if TYPE_CHECKING:
+    from cv_site.model import Post
     from cv_site.site.pages import SiteRender
     from cv_site.views.site import SiteView
 
@@ -33,13 +35,17 @@ def collection_pages(render: SiteRender) -> int:
                     description=f"Posts by {site.person.name}, newest first.")
         for post in site.posts:
             path = f"posts/{post.slug}/"
-            description = post.description or render.md.plain(post.body)[:200]
-            render.emit(f"{path}index.html", render.page_bytes(
-                path, "post.html.j2", title=f"{post.title} – {site.title}", description=description,
-                og_type="article", post=post,
-                json=post_json(post, site.person.name, description, render.abs_url(path))))
+            render.emit(f"{path}index.html", render.renderer.cache.fragment(
+                ("post", post, path), lambda: _post_page(render, post, path), reused_in_build=False))
         count += 1 + len(site.posts)
     return count
+
+
+def _post_page(render: SiteRender, post: Post, path: str) -> bytes:
+    description = post.description or render.md.plain(post.body)[:200]
+    return render.page_bytes(path, "post.html.j2", title=f"{post.title} – {render.site.title}",
+                             description=description, og_type="article", post=post,
+                             json=post_json(post, render.site.person.name, description, render.abs_url(path)))
 
 
 def collection_paths(view: SiteView) -> Iterator[str]:
