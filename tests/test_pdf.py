@@ -383,3 +383,16 @@ def test_golden_typst_source_of_the_example(example, update_golden):
         golden.write_text(code, encoding="utf-8")
     assert golden.exists(), f"{golden} is missing: run pytest --update-golden"
     assert code == golden.read_text(encoding="utf-8"), f"the example's Typst differs from {golden} (pytest --update-golden)"
+
+
+def test_golden_typst_source_of_every_section_kind(update_golden):
+    """The Typst of the tests' site that has every section kind (talks, projects and teaching
+    included): their partials' output, whole."""
+    from conftest import small_site as site_with_every_kind
+
+    code, _ = pdf_module.PdfRenderer(REPO).typst_source(site_view(site_with_every_kind()))
+    golden = REPO / "tests" / "golden" / "cv-every-kind.typ"
+    if update_golden:
+        golden.write_text(code, encoding="utf-8")
+    assert golden.exists(), f"{golden} is missing: run pytest --update-golden"
+    assert code == golden.read_text(encoding="utf-8"), f"the Typst differs from {golden} (pytest --update-golden)"
