@@ -132,6 +132,7 @@ def test_section_kinds(imported_site: Path):
         ("Academic Interests", "nested_list"),
         ("Other Interests", "list"),
         ("Publications", "publications"),
+        ("Projects", "projects"),
     ]
     education = cv["sections"][1]["entries"][0]
     assert education == {
@@ -210,6 +211,8 @@ def test_into_a_new_folder_and_cv_only(tmp_path: Path):
     shutil.copytree(FIXTURE, source)
     (source / "_bibliography" / "papers.bib").unlink()
     shutil.rmtree(source / "_news")
+    shutil.rmtree(source / "_projects")
+    shutil.rmtree(source / "_posts")
     shutil.rmtree(source / "assets")
     (source / "_config.yml").unlink()
     imported = import_alfolio(source)
@@ -233,3 +236,30 @@ def test_broken_yaml_is_a_user_error(tmp_path: Path, capsys):
     assert main(["import-alfolio", str(tmp_path), "--output", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "cv.yml:3" in err and "not valid YAML" in err
+
+
+def test_projects_and_posts_come_along(imported_site: Path):
+    cv = yaml.safe_load((imported_site / "data" / "cv.yml").read_text(encoding="utf-8"))
+    [projects] = [section for section in cv["sections"] if section["kind"] == "projects"]
+    assert projects["entries"] == [
+        {"title": "Prism experiments", "summary": "Splitting white light into its colours.",
+         "image": "assets/img/projects/prism.png", "image_alt": "Prism experiments", "tags": ["work"]},
+        {"title": "A reflecting telescope", "summary": "A mirror instead of a lens."},
+    ]
+    assert (imported_site / "static" / "assets" / "img" / "projects" / "prism.png").read_bytes() == (
+        FIXTURE / "assets" / "img" / "projects" / "prism.png").read_bytes()
+    post = (imported_site / "data" / "posts" / "2015-03-15-on-colours.md").read_text(encoding="utf-8")
+    assert post.startswith("---\ntitle: On colours\ndescription: Light is a mixture of colours.\n"
+                           "tags:\n- light\n- optics\n---\nWhite light is a **mixture** of colours.\n")
+    draft = (imported_site / "data" / "posts" / "2016-01-01-unpublished.md").read_text(encoding="utf-8")
+    assert "draft: true" in draft
+    assert not (imported_site / "data" / "posts" / "2024-01-15-welcome.md").exists()  # the starter's placeholder
+    site = yaml.safe_load((imported_site / "data" / "site.yml").read_text(encoding="utf-8"))
+    assert site["pages"] == ["publications", "projects", "posts"]
+
+
+def test_what_did_not_come_along_is_in_the_notes():
+    notes = import_alfolio(FIXTURE).notes
+    assert "_projects/2_telescope.md: its image 'assets/img/projects/missing.jpg' is not in the al-folio folder; left out" in notes
+    assert "_posts/: front matter keys with no place here were left out: categories" in notes
+    assert "_posts/: Jekyll's {% %} and {{ }} tags are shown as written in: 2015-03-15-on-colours.md" in notes

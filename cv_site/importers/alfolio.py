@@ -17,6 +17,7 @@ from typing import Any
 from cv_site.importers.alfolio_config import person, site_settings
 from cv_site.importers.alfolio_cv import cv_sections
 from cv_site.importers.alfolio_news import news_items
+from cv_site.importers.alfolio_posts import posts_files, projects_section
 from cv_site.importers.alfolio_read import read_alfolio
 from cv_site.schema import CvFile, NewsFile, Settings
 
@@ -30,6 +31,9 @@ class Imported:
     notes: list[str] = field(default_factory=list)  # what could not be mapped one-to-one
     pdf_folder: Path | None = None  # al-folio's assets/pdf/, which bare `pdf = {x.pdf}` fields point into
     preview_folder: Path | None = None  # al-folio's assets/img/publication_preview/ (the `preview` thumbnails)
+    posts: dict[str, str] = field(default_factory=dict)  # data/posts/ files by name, from _posts/
+    images: list[Path] = field(default_factory=list)  # project images to copy, as paths inside `folder`
+    folder: Path | None = None  # the al-folio site's folder
 
     @property
     def entry_count(self) -> int:
@@ -41,11 +45,18 @@ def import_alfolio(source: Path) -> Imported:
     alfolio = read_alfolio(Path(source))
     notes: list[str] = []
     sections = cv_sections(alfolio.cv, alfolio.bibtex is not None, notes)
+    projects, images = projects_section(alfolio.projects, alfolio.folder, notes)
+    if projects:
+        sections.append(projects)
+    posts = posts_files(alfolio.posts, notes)
     cv = {"person": person(alfolio.config, alfolio.socials, sections, notes), "sections": sections}
     site = site_settings(alfolio.config, sections)
+    if projects or posts:
+        site["pages"] = ["publications", *(["projects"] if projects else []), *(["posts"] if posts else [])]
     news = news_items(alfolio.news, notes)
     notes += missing_previews(alfolio.bibtex or "", alfolio.preview_folder)
-    imported = Imported(cv, site, news, alfolio.bibtex, notes, alfolio.pdf_folder, alfolio.preview_folder)
+    imported = Imported(cv, site, news, alfolio.bibtex, notes, alfolio.pdf_folder, alfolio.preview_folder, posts,
+                        [Path(image) for image in images], alfolio.folder)
     _validate(imported)
     return imported
 

@@ -7,6 +7,8 @@ What is read (each file is optional, except that at least one of the first two m
                             and profile links in older al-folio versions
   _data/socials.yml         profile links (al-folio's newer layout)
   _news/*.md                dated announcements: YAML front matter and a Markdown body
+  _projects/*.md            project pages (front matter: title, description, img, category...)
+  _posts/*.md               blog posts (front matter: title, date, description, tags...)
   assets/pdf/               the files that `pdf = {paper.pdf}` links name
   assets/img/publication_preview/   the thumbnails that `preview = {paper.png}` fields name
 """
@@ -41,6 +43,9 @@ class AlfolioSite:
     bibtex: str | None  # papers.bib as text, or None when there is none
     pdf_folder: Path | None  # assets/pdf/, which bare `pdf = {x.pdf}` fields point into
     preview_folder: Path | None  # assets/img/publication_preview/, which `preview = {x.png}` fields name
+    projects: list[NewsPost]  # _projects/*.md: front matter and body, as the news posts
+    posts: list[NewsPost]  # _posts/*.md
+    folder: Path  # the site's folder (project images are paths inside it)
 
 
 def read_alfolio(folder: Path) -> AlfolioSite:
@@ -62,11 +67,13 @@ def read_alfolio(folder: Path) -> AlfolioSite:
     elif not isinstance(cv, list):
         raise user_error(cv_path, "expected a list of sections (- title: ..., type: ..., contents: ...)")
     news = [_read_news_post(path) for path in sorted((folder / "_news").glob("*.md"))]
+    projects = [_read_news_post(path) for path in sorted((folder / "_projects").glob("*.md"))]
+    posts = [_read_news_post(path) for path in sorted((folder / "_posts").glob("*.md"))]
     bibtex = bib_path.read_bytes().decode("utf-8") if bib_path.is_file() else None
     pdf_folder = folder / "assets" / "pdf"
     preview_folder = folder / "assets" / "img" / "publication_preview"
     return AlfolioSite(config, socials, cv, news, bibtex, pdf_folder if pdf_folder.is_dir() else None,
-                       preview_folder if preview_folder.is_dir() else None)
+                       preview_folder if preview_folder.is_dir() else None, projects, posts, folder)
 
 
 def user_error(path: Path, message: str, hint: str = "") -> UserError:

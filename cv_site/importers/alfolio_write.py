@@ -1,5 +1,5 @@
-"""Write an imported al-folio site as cv-site's data/ files (and copy its paper PDFs and thumbnails
-to static/)."""
+"""Write an imported al-folio site as cv-site's data/ files and posts (and copy its paper PDFs,
+thumbnails and project images to static/)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from cv_site.scaffold import STARTER
 
 from cv_site.importers.alfolio import Imported
 from cv_site.importers.alfolio_read import user_error
@@ -47,8 +49,21 @@ def write_imported(imported: Imported, output: Path, force: bool = False) -> lis
         written.append(bib)
     elif bib.exists():  # --force over a scaffold: its placeholder papers are not the user's
         bib.unlink()
+    for placeholder in (STARTER / "data" / "posts").glob("*.md"):  # nor is its placeholder post
+        post = output / "data" / "posts" / placeholder.name
+        if force and post.is_file() and post.read_bytes() == placeholder.read_bytes():
+            post.unlink()
     if imported.pdf_folder is not None:
         written += _copy_folder(imported.pdf_folder, output / "static" / "assets" / "pdf", force)
+    for name, text in imported.posts.items():
+        post = output / "data" / "posts" / name
+        if force or not post.exists():
+            post.parent.mkdir(parents=True, exist_ok=True)
+            post.write_text(text, encoding="utf-8")
+            written.append(post)
+    for image in imported.images:
+        assert imported.folder is not None
+        written += _copy_file(imported.folder / image, output / "static" / image, force)
     if imported.preview_folder is not None:
         written += _copy_folder(imported.preview_folder, output / "static" / "assets" / "img" / "publication_preview",
                                 force)
@@ -56,14 +71,16 @@ def write_imported(imported: Imported, output: Path, force: bool = False) -> lis
 
 
 def _copy_folder(source: Path, target: Path, force: bool) -> list[Path]:
-    copied = []
-    for path in sorted(source.rglob("*")):
-        destination = target / path.relative_to(source)
-        if path.is_file() and (force or not destination.exists()):
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, destination)
-            copied.append(destination)
-    return copied
+    return [copied for path in sorted(source.rglob("*")) if path.is_file()
+            for copied in _copy_file(path, target / path.relative_to(source), force)]
+
+
+def _copy_file(path: Path, destination: Path, force: bool) -> list[Path]:
+    if destination.exists() and not force:
+        return []
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, destination)
+    return [destination]
 
 
 def _dump(value: Any) -> str:
