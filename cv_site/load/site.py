@@ -222,15 +222,16 @@ def _check_pages(settings: _Loaded, cv: CvFile, has_posts: bool) -> list[Problem
     """A collection's page needs sections of its kind, or posts (publications are always there)."""
     assert settings.model is not None
     kinds = {section.kind for section in cv.sections} | {"publications"} | ({"posts"} if has_posts else set())
-    return [settings.document.problem(("pages", position), _NO_PAGE[name == "posts"].format(name),
-                                      value=name, hint=_NO_PAGE_HINT[name == "posts"].format(name))
-            for position, name in enumerate(settings.model.pages or [])
-            if name not in kinds and settings.document is not None]
-
-
-_NO_PAGE = ("data/cv.yml has no section of kind {}", "data/posts/ has no post")
-_NO_PAGE_HINT = ("add a section with `kind: {0}`, or take {0} out of pages",
-                 "add a post (data/posts/YYYY-MM-DD-slug.md), or take posts out of pages")
+    problems = []
+    for position, name in enumerate(settings.model.pages or []):
+        if name in kinds or settings.document is None:
+            continue
+        if name == "posts":
+            message, hint = "data/posts/ has no post", "add a post (data/posts/YYYY-MM-DD-slug.md), or take posts out of pages"
+        else:
+            message, hint = f"data/cv.yml has no section of kind {name}", f"add a section with `kind: {name}`, or take {name} out of pages"
+        problems.append(settings.document.problem(("pages", position), message, value=name, hint=hint))
+    return problems
 
 
 def _check_pdf_sections(settings: _Loaded, cv: CvFile) -> list[Problem]:

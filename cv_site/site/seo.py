@@ -179,7 +179,7 @@ def project_json(project: ProjectView, person: str, plain: Callable[[str], str],
         data["codeRepository"] = links["code"]
     if "website" in links:
         data["url"] = links["website"]
-    if project.image and image(project.image):
+    if project.image:
         data["image"] = image(project.image)
     if project.tags:
         data["keywords"] = list(project.tags)
