@@ -37,17 +37,17 @@ def venue_line(p: Publication) -> str:
         return _edition(fields.get("edition", "").strip())
 
     pages = fields.get("pages", "").strip().replace("--", "–").replace("-", "–")
-    pages = (("pp. " if "–" in pages or "," in pages else "p. ") + pages) if pages else ""
-    volume = "vol. " + fields["volume"].strip() if fields.get("volume", "").strip() else ""
+    pages = _numbered("pp." if "–" in pages or "," in pages else "p.", pages)
+    volume = _numbered("vol.", fields.get("volume", "").strip())
     number = fields.get("number", "").strip()
 
     if kind in ("article", "periodical"):
-        line = join(get("journal") or get("journaltitle"), volume, "no. " + number if number else "", pages)
+        line = join(get("journal") or get("journaltitle"), volume, _numbered("no.", number), pages)
     elif kind in ("inproceedings", "conference"):
         line = join(get("booktitle") or get("eventtitle"), volume, pages, get("organization") if get("booktitle") else get("publisher"))
     elif kind in _IN_A_BOOK and get("booktitle") or kind == "incollection":
         editors = _editor_list(p.editors)
-        chapter = "ch. " + fields["chapter"].strip() if fields.get("chapter", "").strip() else ""
+        chapter = _numbered("ch.", fields.get("chapter", "").strip())
         line = join(join(editors, get("booktitle"), edition(), volume, chapter, pages), publisher(), sep=". ")
         line = "In: " + line if line else ""
     elif kind == "inbook":  # classic BibTeX: the title is the book's, chapter/pages the part
@@ -91,6 +91,12 @@ def venue_line(p: Publication) -> str:
     if note and kind in ("misc", "unpublished", "online", "electronic", "www") and note not in line:
         line = join(line, note, sep=". ")
     return line
+
+
+def _numbered(abbreviation: str, value: str) -> str:
+    """"pp. 5–9", "vol. 3": the abbreviation and its number joined by a no-break space, so a line
+    never ends between them (in the site and in the PDF alike)."""
+    return f"{abbreviation}\u00a0{value}" if value else ""
 
 
 def _edition(edition: str) -> str:
