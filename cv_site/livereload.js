@@ -26,10 +26,21 @@
     box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;" +
       "margin:0;padding:1rem 1.25rem;background:#2b0b0e;color:#ffe4e6;border-top:4px solid #f43f5e;" +
       "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;box-shadow:0 -4px 24px #0006";
+    // The heading and the Hide button share a row in the flow, so neither covers the other at
+    // any width (a button laid over the corner covered the heading on a phone).
+    var head = document.createElement("div");
+    head.style.cssText = "display:flex;align-items:flex-start;gap:1rem";
     var title = document.createElement("strong");
-    title.style.cssText = "display:block;padding-right:4.5rem";  // clear of the Hide button
+    title.style.cssText = "flex:1;min-width:0";
     title.textContent = "cv-site: the last change has errors; this page is the last good build";
-    box.appendChild(title);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Hide";
+    close.style.cssText = "flex:none;font:inherit;padding:.2rem .7rem;min-height:2rem";
+    close.addEventListener("click", hideErrors);
+    head.appendChild(title);
+    head.appendChild(close);
+    box.appendChild(head);
     var list = document.createElement("ul");
     list.style.cssText = "margin:.5rem 0 0;padding-left:1.25rem";
     problems.forEach(function (problem) {
@@ -39,12 +50,6 @@
       list.appendChild(item);
     });
     box.appendChild(list);
-    var close = document.createElement("button");
-    close.type = "button";
-    close.textContent = "Hide";
-    close.style.cssText = "position:absolute;top:.5rem;right:.75rem;font:inherit";
-    close.addEventListener("click", hideErrors);
-    box.appendChild(close);
     document.body.appendChild(box);
   }
 

@@ -19,7 +19,7 @@ def test_live_reload_and_error_overlay(browser, tmp_path: Path) -> None:
     cv = source / "data" / "cv.yml"
     good = cv.read_text(encoding="utf-8")
     server = Running(source, watch=True)
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone: the overlay must fit
     try:
         page = context.new_page()
         errors: list[str] = []
@@ -43,6 +43,9 @@ def test_live_reload_and_error_overlay(browser, tmp_path: Path) -> None:
         found = [int(n) for n in re.findall(r"cv\.yml:(\d+)", text)]
         assert found and min(abs(n - broken_line) for n in found) <= 1, text
         sync_api.expect(page.get_by_text("A sentence typed just now.")).to_be_visible()  # last good page
+        heading = overlay.locator("strong").bounding_box()
+        hide = overlay.get_by_role("button", name="Hide").bounding_box()
+        assert heading and hide and not _overlap(heading, hide), (heading, hide)
 
         cv.write_text(good, encoding="utf-8")
         sync_api.expect(overlay).to_have_count(0, timeout=10_000)
@@ -72,3 +75,8 @@ def test_a_rebound_name_reads_nothing_and_the_own_pages_stream_sends_no_origin(b
     finally:
         server.close()
         rebound_browser.close()
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
