@@ -186,7 +186,10 @@ def _schema(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from cv_site.scaffold import scaffold
 
-    print(scaffold(args.folder, args.name, args.force).summary())
+    result = scaffold(args.folder, args.name, args.force)
+    print(result.summary())
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     return 0
 
 

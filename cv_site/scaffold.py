@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
-from cv_site import __version__
 from cv_site.errors import Problem, UserError
+from cv_site.requirement_pin import Pin, installed_pin
 
 STARTER = Path(__file__).resolve().parent / "starter"
 PLACEHOLDER_NAME = "Your Name"
@@ -28,6 +27,7 @@ class Scaffolded:
     files: list[str]  # relative paths written, in order
     replaced: dict[str, str] = field(default_factory=dict)  # path replaced -> where the user's version is now
     kept: list[str] = field(default_factory=list)  # the user's files under data/, left as they were
+    warnings: list[Problem] = field(default_factory=list)  # e.g. a requirements.txt that may not install
 
     def summary(self) -> str:
         lines = [f"created {len(self.files)} file{'' if len(self.files) == 1 else 's'} in {self.folder}"]
@@ -37,9 +37,11 @@ class Scaffolded:
         return "\n".join(lines)
 
 
-def starter_files(name: str | None = None) -> dict[str, str]:
-    """The starter site as {relative path: text}, with the owner's name filled in."""
+def starter_files(name: str | None = None, pin: Pin | None = None) -> dict[str, str]:
+    """The starter site as {relative path: text}, with the owner's name filled in and `pin` (by
+    default, how this cv-site was installed: requirement_pin.py) in requirements.txt."""
     name = (name or PLACEHOLDER_NAME).strip() or PLACEHOLDER_NAME
+    pin = pin or installed_pin()
     files: dict[str, str] = {}
     for path in sorted(STARTER.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts:
@@ -51,7 +53,7 @@ def starter_files(name: str | None = None) -> dict[str, str]:
             escaped = json.dumps(name, ensure_ascii=False)[1:-1]
             text = re.sub(r'"[^"\n]*"', lambda m: m.group(0).replace(PLACEHOLDER_NAME, escaped), text)
         text = text.replace(PLACEHOLDER_NAME, name)
-        text = text.replace(f"cv-site=={VERSION_TOKEN}", requirement())
+        text = text.replace(f"cv-site=={VERSION_TOKEN}\n", pin.text + "\n")
         files[relative] = text
     return files
 
@@ -71,7 +73,8 @@ def scaffold(folder: Path, name: str | None = None, force: bool = False) -> Scaf
         )
     if name is not None and any(c in name for c in "{}\n"):
         raise _error(folder, "braces and line breaks cannot be part of a name", key="--name", value=name)
-    files = starter_files(name)
+    pin = installed_pin()
+    files = starter_files(name, pin)
     for relative in files:
         if (blocked := _in_the_way(folder, relative)) is not None:
             kind = "a folder" if blocked.is_dir() else "a file"
@@ -92,6 +95,10 @@ def scaffold(folder: Path, name: str | None = None, force: bool = False) -> Scaf
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         result.files.append(relative)
+    if not pin.exact:
+        number = files["requirements.txt"].splitlines().index(pin.line) + 1
+        result.warnings.append(Problem(str(folder / "requirements.txt"), number, None, "", pin.message, None,
+                                       pin.hint, "warning"))
     return result
 
 
@@ -116,22 +123,8 @@ def _free_name(path: Path) -> Path:
 
 
 def requirement() -> str:
-    """How the new site's workflow installs this cv-site: the same version, or the same commit.
-
-    Installed from a Git repository (`pip install git+https://...`), the site pins that commit;
-    otherwise it pins the released version.
-    """
-    try:
-        direct = metadata.distribution("cv-site").read_text("direct_url.json")
-    except metadata.PackageNotFoundError:
-        direct = None
-    if direct:
-        info = json.loads(direct)
-        vcs = info.get("vcs_info", {})
-        url = info.get("url", "")
-        if vcs.get("vcs") == "git" and url.startswith("https://") and vcs.get("commit_id"):
-            return f"cv-site @ git+{url}@{vcs['commit_id']}"
-    return f"cv-site=={__version__}"
+    """The requirement a new site's workflow installs this cv-site with (see requirement_pin.py)."""
+    return installed_pin().line
 
 
 def _dotted(part: str) -> str:
