@@ -185,3 +185,14 @@ def test_starter_pages_workflow_uses_requirements():
         "python -m pip install -r requirements.txt",
         f'cv-site build --base-url "{BASE_URL_EXPRESSION}"',
     ]
+
+
+def test_starter_readme_previews_with_serve_and_explains_the_pin():
+    """Opening _site/index.html over file:// shows an unstyled page (every address starts with /):
+    the starter README sends the owner to `cv-site serve`, and says what requirements.txt pins."""
+    readme = starter_files()["README.md"]
+    assert "run `.venv/bin/cv-site serve` and open the address it prints" in readme
+    assert "Open `_site/index.html`" not in readme and "http.server" not in readme
+    upgrading = readme.split("## Upgrading cv-site", 1)[1]
+    assert "`cv-site==0.2.0`" in upgrading and "`cv-site @ git+https://github.com/OWNER/cv-site@COMMIT`" in upgrading
+    assert "warned about that line" in upgrading
