@@ -167,7 +167,7 @@ def test_formatting_and_math_become_html(corpus_site: dict[str, bytes]) -> None:
     for venue in ["PhD thesis, The University of Hong Kong", "Patent US 9406017, Google LLC",
                   "Technical Report TR-1, IBM", "Software, version 1.3, PyTorch Foundation",
                   "Dataset, Stanford Vision Lab", "Master&#39;s thesis, Massachusetts Institute of Technology",
-                  "In: Jane Smith, John Doe (eds.), Advances in AI, Volume\u00a02, 2nd edition, pp. 55–78. Springer, Berlin",
+                  "In: Jane Smith, John Doe (eds.), Advances in AI, Volume\u00a02, 2nd edition, pp.\u00a055–78. Springer, Berlin",
                   "Manual, 4th edition, R Foundation for Statistical Computing", "arXiv:1412.6980",
                   "Technical Report MIT-CSAIL-TR-2021-003, Massachusetts Institute of Technology"]:
         assert f'<bdi class="where">{venue}</bdi>' in html, venue
