@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import subprocess
 import threading
 from pathlib import Path
 
@@ -48,7 +49,10 @@ def page(browser, server):
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+    # A request the browser gave up because the test moved on (net::ERR_ABORTED: the favicon, after
+    # a quick navigation) is not the site's failure; any other is.
+    page.on("requestfailed", lambda request: None if request.failure == "net::ERR_ABORTED"
+            else errors.append(f"failed: {request.url} {request.failure}"))
     page.errors = errors
     yield page
     context.close()
@@ -189,3 +193,62 @@ def test_no_console_errors_and_no_other_hosts(page, server, path: str) -> None:
     assert requested and all(url.startswith(server) for url in requested), requested
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"]
+
+
+def test_search_matches_only_what_a_visitor_sees(page, server) -> None:
+    """The abstract and the BibTeX are hidden: a word found only there matches nothing."""
+    page.goto(server + "/publications/")
+    papers = page.locator("li.paper")
+    for hidden_only in ("booktitle", "weaves"):  # a BibTeX field name; a word of an abstract
+        page.fill("#filter input[name=q]", hidden_only)
+        assert papers.evaluate_all("items => items.filter(li => !li.hidden).length") == 0, hidden_only
+    page.fill("#filter input[name=q]", "sketch")  # a word of a title
+    assert page.locator("#lovelace1843notes").is_visible()
+    assert page.errors == []
+
+
+def test_the_filter_is_kept_in_the_address(page, server) -> None:
+    page.goto(server + "/publications/")
+    page.fill("#filter input[name=q]", "engine")
+    page.select_option("#filter select[name=year]", "1843")
+    assert page.url == server + "/publications/?q=engine&year=1843"
+
+    page.reload(wait_until="networkidle")  # the filter survives a reload
+    assert page.input_value("#filter input[name=q]") == "engine"
+    assert page.input_value("#filter select[name=year]") == "1843"
+    assert page.locator("#filter .count").text_content() == "1 of 3 shown"
+
+    page.goto(server + "/publications/?year=1837")  # and a filtered list can be linked
+    assert page.locator("#babbage1837").is_visible() and page.locator("#lovelace1843notes").is_hidden()
+    page.select_option("#filter select[name=year]", "")
+    assert page.url == server + "/publications/"
+
+    page.goto(server + "/publications/?year=1999&type=nonsense")  # what the list does not have: ignored
+    assert page.input_value("#filter select[name=year]") == "" and page.locator("#lovelace1843notes").is_visible()
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("path", ["/404.html", "/publications/babbage1837/"])
+def test_the_footer_stays_at_the_bottom_of_a_short_page(page, server, path: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 1200})
+    page.goto(server + path)
+    assert page.evaluate("document.documentElement.scrollHeight") <= 1200  # the page is short
+    footer = page.locator(".site-footer").bounding_box()
+    assert footer and footer["y"] + footer["height"] == pytest.approx(1200, abs=1)
+
+
+def test_printing_the_cv_page_gives_every_section_and_no_site_furniture(page, server, tmp_path: Path) -> None:
+    """Chromium's print to PDF of the CV page (the print stylesheet): every section's heading and
+    entries are there; the skip link, the theme toggle, the footer and the PDF button are not."""
+    page.goto(server + "/cv/")
+    headings = page.locator("main h2").all_text_contents()
+    assert len(headings) >= 5
+    pdf = tmp_path / "cv-printed.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    for heading in headings:
+        assert heading in flat, heading
+    assert "Proceedings of the Analytical Engine Conference" in flat  # a paper's venue line
+    for furniture in ("Skip to content", "Dark mode", "News feed", "Download the CV as PDF"):
+        assert furniture not in flat, furniture

@@ -63,6 +63,15 @@ class PaperView:
         """The plain words after the venue line, in order: the date, the status, the award."""
         return tuple(part for part in (self.date, self.status, self.award) if part)
 
+    @property
+    def citation(self) -> str:
+        """The paper as one plain-text reference, in the order the list shows it:
+        "A. Author, B. Author. Title. Venue line, 2024. Under review."."""
+        names = ", ".join(author.name for author in self.authors) + self.people_note
+        where = ", ".join(part for part in (plain(self.venue_line), self.date) if part)
+        parts = (names, plain(self.title), where, self.status)
+        return " ".join(part if part.endswith((".", "?", "!")) else part + "." for part in parts if part)
+
 
 @lru_cache(maxsize=16384)  # co-authors recur from paper to paper: one view each, not one a paper
 def author_view(author: Author) -> AuthorView:

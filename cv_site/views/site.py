@@ -3,10 +3,12 @@ the date labels of entries. Made once a build from the SiteModel; both renderers
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from cv_site.labels import COLLECTION_PAGES
+from cv_site.links import Link
 from cv_site.model import Publication, SiteModel
 from cv_site.schema import ProjectsSection, PublicationsSection, Section, TalksSection
 from cv_site.text.dates import RANGE_SEPARATOR, DateRange, PartialDate
@@ -39,6 +41,22 @@ def date_label(dates: DateRange | PartialDate | str | None, ongoing: str) -> Dat
         return DateLabel((start,))
     end = (str(dates.end), dates.end.iso) if dates.end else (ongoing, "")
     return DateLabel((start, end))
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One item of a CV's contact line: where it goes and the words shown."""
+
+    href: str
+    text: str
+
+
+def contact(link: Link) -> Contact:
+    """An e-mail address as itself; a web address without its scheme when short, else its label."""
+    if link.kind.name == "email":
+        return Contact(link.href, link.href.removeprefix("mailto:"))
+    short = re.sub(r"^https?://(www\.)?", "", link.href).rstrip("/")
+    return Contact(link.href, short if len(short) <= 30 else link.label)
 
 
 @dataclass(frozen=True)
@@ -100,6 +118,10 @@ class SiteView:
                 index, section = by_id[section_id]
                 views.append(self.section(index, section, pdf.titles.get(section_id)))
         return views
+
+    def contacts(self) -> list[Contact]:
+        """The CV's contact line (the PDF's and the CV page's): the person's links but the CV."""
+        return [contact(link) for link in self.model.person.profile_links if link.kind.name != "cv"]
 
     def pages(self) -> list[str]:
         """The collections with a page of their own, in the navigation's order; publications always."""

@@ -40,15 +40,32 @@
     });
   }
 
-  /* Publication filter: year, type, words. */
+  /* Publication filter: year, type, words. Words match what a visitor sees of a paper (badge,
+     title, authors, venue, note, link labels), not its hidden abstract or BibTeX. The choice is
+     kept in the address (?q=diffusion&year=2023), so a filtered list can be linked and survives
+     a reload. */
   var form = document.getElementById("filter");
   if (form) {
+    var SHOWN = ".badge, .paper-title, .authors, .venue, .annotation, .links";
     var items = Array.prototype.slice.call(document.querySelectorAll("li.paper"));
-    var texts = items.map(function (li) { return li.textContent.toLowerCase(); });
+    var texts = items.map(function (li) {
+      return Array.prototype.map.call(li.querySelectorAll(SHOWN), function (el) {
+        return el.textContent;
+      }).join(" ").toLowerCase();
+    });
     var groups = document.querySelectorAll("section.group");
     var count = form.querySelector(".count");
     var none = document.querySelector("p.none");
     var fields = form.elements;
+    var names = ["q", "year", "type"];
+    var params = new URLSearchParams(location.search);
+    names.forEach(function (name) {
+      var value = params.get(name);
+      if (value === null) return;
+      var field = fields[name];
+      field.value = value;
+      if (field.value !== value) field.value = "";  /* a year or type the list does not have */
+    });
     var apply = function () {
       var words = fields.q.value.toLowerCase().split(/\s+/).filter(Boolean);
       var year = fields.year.value, type = fields.type.value, shown = 0;
@@ -64,8 +81,22 @@
       var filtered = words.length || year || type;
       count.textContent = filtered ? shown + " of " + items.length + " shown" : "";
       if (none) none.hidden = shown > 0;
+      return filtered;
     };
-    form.addEventListener("input", apply);
+    var remember = function () {
+      var query = new URLSearchParams(location.search);
+      names.forEach(function (name) {
+        var value = fields[name].value.trim();
+        if (value) query.set(name, value); else query.delete(name);
+      });
+      var search = query.toString();
+      history.replaceState(history.state, "", location.pathname + (search ? "?" + search : "") + location.hash);
+    };
+    if (apply() && location.hash) {
+      var target = document.getElementById(location.hash.slice(1));
+      if (target && !target.hidden) target.scrollIntoView();
+    }
+    form.addEventListener("input", function () { apply(); remember(); });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
   }
 })();
