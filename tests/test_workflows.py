@@ -23,18 +23,23 @@ STARTER_WORKFLOWS = ROOT / "cv_site" / "starter" / "dot-github" / "workflows"
 ALL_WORKFLOWS = [
     REPO_WORKFLOWS / "pages.yml",
     REPO_WORKFLOWS / "tests.yml",
+    REPO_WORKFLOWS / "release.yml",
     STARTER_WORKFLOWS / "pages.yml",
     STARTER_WORKFLOWS / "tests.yml",
 ]
 PAGES_WORKFLOWS = [REPO_WORKFLOWS / "pages.yml", STARTER_WORKFLOWS / "pages.yml"]
 BASE_URL_EXPRESSION = "${{ steps.pages.outputs.base_url }}"
-# Current major versions of the official actions (update together, with actionlint).
+# Current major versions of the official actions, and of PyPA's publishing action (whose major
+# version is the branch release/v1), the only others used (update together, with actionlint).
 MAJORS = {
     "actions/checkout": "v6",
     "actions/setup-python": "v6",
     "actions/configure-pages": "v6",
     "actions/upload-pages-artifact": "v5",
     "actions/deploy-pages": "v5",
+    "actions/upload-artifact": "v7",
+    "actions/download-artifact": "v8",
+    "pypa/gh-action-pypi-publish": "release/v1",
 }
 
 
@@ -123,7 +128,7 @@ def test_actions_are_official_and_current(path: Path):
         for step in job["steps"]:
             if "uses" in step:
                 name, _, version = step["uses"].partition("@")
-                assert name in MAJORS, f"{step['uses']}: only GitHub's official actions"
+                assert name in MAJORS, f"{step['uses']}: only GitHub's official actions and PyPA's publisher"
                 assert version == MAJORS[name], f"{step['uses']}: expected {name}@{MAJORS[name]}"
 
 
@@ -137,6 +142,34 @@ def test_tests_workflow_runs_the_readme_test_command():
     assert test_command in readme
     assert commands[-1] == test_command
     assert "chromium" in commands[0] and "poppler-utils" in commands[0]
+
+
+def test_release_workflow_shape():
+    """A version tag builds and checks the sdist and wheel in one job; a second job, in the `pypi`
+    environment and alone allowed an OIDC token, publishes them with trusted publishing."""
+    workflow = load_workflow(REPO_WORKFLOWS / "release.yml")
+    assert workflow["on"] == {"push": {"tags": ["v*"]}}
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    build = workflow["jobs"]["build"]
+    assert "permissions" not in build and "environment" not in build
+    commands = run_commands({"jobs": {"build": build}})
+    assert commands[0].endswith("python -m build")
+    assert commands[1] == "twine check --strict dist/*"
+    assert 'python -m venv "$RUNNER_TEMP/venv"' in commands[2] and "pip\" install -q dist/*.whl" in commands[2]
+    assert '"$RUNNER_TEMP/venv/bin/cv-site" --version' in commands[2]
+    assert '"$RUNNER_TEMP/venv/bin/cv-site" build' in commands[2]
+    upload = build["steps"][-1]
+    assert upload["uses"].startswith("actions/upload-artifact@") and upload["with"]["path"] == "dist/"
+
+    publish = workflow["jobs"]["publish"]
+    assert publish["needs"] == "build"
+    assert publish["environment"]["name"] == "pypi"
+    assert publish["permissions"] == {"id-token": "write"}
+    download, upload_to_pypi = publish["steps"]
+    assert download["uses"].startswith("actions/download-artifact@")
+    assert download["with"] == {"name": upload["with"]["name"], "path": "dist/"}
+    assert upload_to_pypi == {"uses": "pypa/gh-action-pypi-publish@release/v1"}  # trusted publishing: no token
 
 
 def test_starter_workflows_follow_the_repository_ones():
@@ -183,6 +216,32 @@ def checkout_copy(destination: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     return destination
+
+
+@pytest.mark.slow
+def test_release_workflow_build_steps_build_and_check_the_distributions(tmp_path: Path):
+    """SLOW (fresh venv + build + install): release.yml's build job's `run:` steps, in order, on a
+    copy of the checkout tagged with the package's version; and a wrong tag fails them."""
+    from cv_site import __version__
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout of the repository (to copy what actions/checkout would)")
+    commands = run_commands({"jobs": {"build": load_workflow(REPO_WORKFLOWS / "release.yml")["jobs"]["build"]}})
+    checkout = checkout_copy(tmp_path / "checkout")
+    env = fresh_venv(tmp_path / "venv")
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    env.update(RUNNER_TEMP=str(runner_temp), GITHUB_REF_NAME=f"v{__version__}", GITHUB_WORKSPACE=str(checkout))
+    run_steps(commands, checkout, env, "")
+    dist = sorted(path.name for path in (checkout / "dist").iterdir())
+    assert dist == [f"cv_site-{__version__}-py3-none-any.whl", f"cv_site-{__version__}.tar.gz"]
+    assert (runner_temp / "example" / "_site" / "cv.pdf").read_bytes().startswith(b"%PDF")
+
+    shutil.rmtree(runner_temp / "venv")
+    shutil.rmtree(runner_temp / "example")
+    env["GITHUB_REF_NAME"] = "v9.9.9"
+    with pytest.raises(AssertionError, match=f"tag v9.9.9 is not cv-site {re.escape(__version__)}"):
+        run_steps(commands[2:3], checkout, env, "")
 
 
 @pytest.mark.slow
