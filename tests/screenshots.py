@@ -48,9 +48,9 @@ def starter_site(folder: Path) -> Path:
     """A site made by `cv-site new`, with every collection page turned on."""
     subprocess.run([sys.executable, "-m", "cv_site", "new", str(folder)], check=True, capture_output=True)
     site_yml = folder / "data" / "site.yml"
-    text = site_yml.read_text(encoding="utf-8")
-    if "\npages:" not in text:
-        site_yml.write_text(text + "\npages: [publications, talks, projects, teaching, posts]\n", encoding="utf-8")
+    lines = [line for line in site_yml.read_text(encoding="utf-8").splitlines() if not line.startswith("pages:")]
+    site_yml.write_text("\n".join([*lines, "pages: [publications, talks, projects, teaching, posts]"]) + "\n",
+                        encoding="utf-8")
     return folder
 
 
