@@ -54,6 +54,11 @@ def browser():
         browser.close()
 
 
+# The PDF prints typographic quotes and apostrophes (“211”, It’s, in the document's language) where
+# the data, and so the site, has straight ones: text compared with the data has its quotes made
+# straight (str.translate), and nothing else.
+STRAIGHT_QUOTES = str.maketrans({**dict.fromkeys("“”„«»", '"'), **dict.fromkeys("‘’‚‹›", "'")})
+
 # The web's own checkers (Nu Html Checker, linkinator, the PDF checks), beside the checkout when
 # this machine has them: ../shared/sitecheck/, set up once with its `setup` script.
 SITECHECK = ROOT.parent / "shared" / "sitecheck"

@@ -22,13 +22,16 @@ from cv_site.views.site import site_view
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate_bib import generate  # noqa: E402
+from conftest import STRAIGHT_QUOTES  # noqa: E402
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 
 
 def squash(text: str) -> str:
-    """Text regardless of line breaks, hyphenation, spacing, ligatures (ﬃ) and the marks after names."""
-    return re.sub(r"[\s\-\u00ad\u2010\u2011*†]+", "", unicodedata.normalize("NFKC", text))
+    """Text regardless of line breaks, hyphenation, spacing, ligatures (ﬃ), the marks after names
+    and the kind of quotes: the PDF's are typographic, the site's as in the data (conftest)."""
+    text = unicodedata.normalize("NFKC", text).translate(STRAIGHT_QUOTES)
+    return re.sub(r"[\s\-\u00ad\u2010\u2011*†]+", "", text)
 
 
 def built_site(folder: Path, papers: int | None):

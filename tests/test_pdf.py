@@ -17,7 +17,7 @@ from cv_site.links import make_link
 from cv_site.model import Author, Publication, SiteModel, SourceRef
 from cv_site.schema import CvFile, NewsFile, Settings
 from cv_site.pdf.document import render_pdf
-from conftest import run_sitecheck
+from conftest import STRAIGHT_QUOTES, run_sitecheck
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 
@@ -235,7 +235,7 @@ def test_hostile_strings_print_literally(hostile, tmp_path):
     markdown_safe = hostile if hostile in TYPST_HOSTILE else "plain"
     site = hostile_site(hostile, markdown_safe)
     data = render_pdf(site, REPO)
-    text = squash(pdf_text(data, tmp_path))
+    text = squash(pdf_text(data, tmp_path).translate(STRAIGHT_QUOTES))  # quotes: test_pdf_typography
     expected_plain = ["Name", "Pos", "Aff", "Edu", "Inst", "Loc", "Deg", "Exp", "Org", "Where", "Role", "PR",
                       "Aw", "Li", "NL", "Group", "Map", "Key", "Txt", "Pub", "Title", "Last", "Venue",
                       "Award", "Draft"]

@@ -84,6 +84,16 @@ def test_a_fenced_code_block_prints_as_code():
     assert block("```\n[x](https://e.org) *y*\n```") == 'raw("[x](https://e.org) *y*", block: true)'
 
 
+def test_quotes_stay_in_string_literals():
+    """Quotes in user text are escaped in the string literal (the template's show rule makes them
+    typographic in the PDF): a quote can never end the literal and start markup or code."""
+    for text in ['"); #panic("x', "It's \"#set page(width: 1cm)\"", '\\"', "'#{1+1}'"]:
+        code = inline(text)
+        assert code == string(text) and code.startswith('"') and code.endswith('"')
+        assert '"' not in code[1:-1].replace('\\"', "")
+        assert "smartquote" not in code
+
+
 EVERY_CONSTRUCT = """# Heading *one*
 
 One

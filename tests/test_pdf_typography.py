@@ -1,20 +1,29 @@
 """The PDF's typesetting, checked on the PDF itself (poppler's pdftotext): a text section printed as
-its paragraphs."""
+its paragraphs and typographic quotes in the document's language that never make markup."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import small_site
+from conftest import STRAIGHT_QUOTES, small_site
+from cv_site.load.site import load_site
 from cv_site.pdf.document import render_pdf
-from test_pdf import pdf_text
+from test_pdf import hostile_site, make_site, pdf_text, pdfinfo, squash
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+
+@pytest.fixture(scope="module")
+def example():
+    site = load_site(REPO)
+    return site, render_pdf(site, REPO)
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -25,3 +34,47 @@ def test_a_text_section_prints_its_paragraphs(tmp_path):
     text = pdf_text(render_pdf(small_site(), REPO), tmp_path)
     body = text[text.index("Research statement"):text.index("Papers")]
     assert body.split() == ["Research", "statement", "Poetical", "science.", "Second", "paragraph."]
+
+
+# --- quotes --------------------------------------------------------------------------------------
+
+
+def test_the_example_prints_typographic_quotes_and_apostrophes(example, tmp_path):
+    _, data = example
+    text = " ".join(pdf_text(data, tmp_path).split())
+    assert "It’s the fifth China’s National" in text
+    assert "the national “211” project" in text and "by “111” innovation" in text
+    assert "'" not in text and '"' not in text
+
+
+def quotes_site(language: str) -> object:
+    text = "Er sagt \"Hallo\", geht's in the 1990's and `x = 'a' + \"b\"` as code."
+    cv = {"person": {"name": "Seán O'Neil", "email": "x@example.org"},
+          "sections": [{"title": "Erfahrung", "kind": "experience", "entries": [
+              {"organization": "King's College", "highlights": [text]}]}]}
+    return make_site(cv, settings={"language": language})
+
+
+@pytest.mark.parametrize("language, opening, closing", [("en", "“", "”"), ("de", "„", "“"), ("fr", "«", "»")])
+def test_quotes_are_those_of_the_language_and_code_keeps_straight_ones(language, opening, closing, tmp_path):
+    text = " ".join(pdf_text(render_pdf(quotes_site(language), REPO), tmp_path).split())
+    assert "Seán O’Neil" in text and "King’s College" in text  # an apostrophe in every language
+    assert re.search(f"sagt {opening} ?Hallo ?{closing}, geht’s in the 1990’s", text), text  # not a prime: 1990′s
+    assert "x = 'a' + \"b\" as code" in text
+
+
+QUOTED_HOSTILE = ['"); #set page(width: 1cm); #("', '\\"#panic()\\"', "'#{1+1}'", "\"*bold* _x_ $y$\"", "\"'\"'"]
+
+
+@pytest.mark.parametrize("hostile", QUOTED_HOSTILE)
+def test_quotes_in_user_text_cannot_make_markup(hostile, tmp_path):
+    """A quote in any field ends no string literal (the Typst writer escapes it) and the show rule
+    that makes it typographic reads no text as markup: the text prints as written, quotes aside."""
+    markdown = hostile if "*" not in hostile else "plain"  # Markdown fields format *bold*, as they should
+    data = render_pdf(hostile_site(hostile, markdown), REPO)
+    text = squash(pdf_text(data, tmp_path).translate(STRAIGHT_QUOTES))
+    for word in ["Name", "Inst", "Org", "Title", "Venue", "Award"]:
+        assert squash(f"{word} {hostile}") in text, word
+    for word in ["Intro", "HL", "Body", "Ann"]:
+        assert squash(f"{word} {markdown}") in text, word
+    assert re.search(r"^Page size:.*\(A4\)", pdfinfo(data, tmp_path), re.M)
