@@ -276,7 +276,7 @@ def test_owner_bold_and_equal_contribution_legend(tmp_path):
     site = make_site({"person": {"name": "Ada Lovelace"},
                       "sections": [{"title": "Papers", "kind": "publications"}]}, papers)
     code, _ = pdf_module.PdfRenderer(REPO).typst_source(site_view(site))
-    assert 'strong("Ada Lovelace")' in code
+    assert 'strong("Ada\u00a0Lovelace")' in code  # a name never broken across lines
     assert 'super("*")' in code
     assert "* equal contribution" in pdf_text(render_pdf(site, REPO), tmp_path)
 

@@ -8,7 +8,7 @@ from test_hostile_links import make_site
 from cv_site.views.site import site_view
 from cv_site.load.site import load_site
 from cv_site.pdf.document import PdfRenderer, render_pdf
-from cv_site.pdf.typst import Typst, block, inline, literal, plain, string
+from cv_site.pdf.typst import Typst, block, inline, literal, plain, rich_typst, string
 
 
 @pytest.mark.parametrize(
@@ -82,6 +82,24 @@ def test_inline_markdown_of_several_blocks_keeps_its_blocks():
 def test_a_fenced_code_block_prints_as_code():
     assert block("Run:\n\n```sh\ncv-site build\n```") == '[#par("Run:")#raw("cv-site build", block: true, lang: "sh")]'
     assert block("```\n[x](https://e.org) *y*\n```") == 'raw("[x](https://e.org) *y*", block: true)'
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("at 250 FPS on 640 × 640 images", '"at 250\u00a0FPS on 640\u00a0×\u00a0640 images"'),
+        ("by 1.2 mAP, 47.0 % and 52.2 ms", '"by 1.2\u00a0mAP, 47.0\u00a0% and 52.2\u00a0ms"'),
+        ("pp.\u00a013796–13806, 2024", '[#"pp.\u00a0"#box("13796–13806")#", 2024"]'),
+        ("2017–2020", 'box("2017–2020")'),
+        ("Group 1 A and 3 of them", '"Group 1 A and 3 of them"'),  # not units: they may break
+        ("ResNet-50 and a 2–layer net", '"ResNet-50 and a 2–layer net"'),
+    ],
+)
+def test_a_number_is_tied_to_its_unit_and_a_range_kept_on_one_line(text, expected):
+    """pdf/ties.py, through the writer: no-break spaces inside the string literal; a range of
+    numbers in a box (a line may break after an en dash); the text itself unchanged."""
+    assert inline(text) == expected
+    assert rich_typst(text) == inline(text)
 
 
 def test_quotes_stay_in_string_literals():

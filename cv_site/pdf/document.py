@@ -33,6 +33,7 @@ from cv_site.theme import template_loader, templates_digest
 from cv_site.labels import MONTH_NAMES
 from cv_site.pdf.diagnostics import TEMPLATE, template_problem
 from cv_site.pdf.glyphs import check_glyphs
+from cv_site.pdf.ties import unbroken
 from cv_site.views.site import SiteView, site_view
 from cv_site.pdf.typst import Typst, block, inline, literal, rich_typst, string
 
@@ -124,6 +125,7 @@ def make_environment(source: Path, allow_html: bool = False) -> jinja2.Environme
     env.filters["mdblock"] = lambda text: block(text, allow_html) if text else Typst('""')
     env.filters["comment"] = lambda text: Typst(re.sub(r"[^\w.-]", "", str(text)))
     env.filters["string"] = lambda value: None if value is None else str(value)
+    env.filters["unbroken"] = unbroken
     env.filters["rich"] = rich_typst
     env.filters["date"] = _date_text
     return env

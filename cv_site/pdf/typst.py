@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from cv_site.links import is_safe_url, readable_url
+from cv_site.pdf.ties import tie
 from cv_site.text import markdown
 from cv_site.text.markdown import SYNTAX, is_plain_paragraph
 from cv_site.text.richtext import Node, math_source, math_text, parse
@@ -241,12 +242,14 @@ _SCRIPT_RUN = re.compile("([" + "".join(_SUPER) + "]+|[" + "".join(_SUB) + "]+)"
 
 def text_runs(text: str) -> Iterator[Typst]:
     """A text run as string literals; Unicode super/subscript characters (10⁶, H₂O) become
-    `super(..)`/`sub(..)`, which every text font can draw (many fonts lack the Unicode ones)."""
+    `super(..)`/`sub(..)`, which every text font can draw (many fonts lack the Unicode ones); a
+    number is tied to its unit and a range of numbers is kept on one line (pdf/ties.py)."""
     for index, run in enumerate(_SCRIPT_RUN.split(text)):
         if not run:
             continue
         if index % 2 == 0:
-            yield string(run)
+            for piece, unbroken in tie(run):
+                yield Typst(f"box({string(piece)})") if unbroken else string(piece)
         elif run[0] in _SUPER:
             yield Typst(f"super({string(''.join(_SUPER[c] for c in run))})")
         else:
