@@ -1,7 +1,7 @@
 """The PDF's typesetting, checked on the PDF itself (poppler's pdftotext): a text section printed as
 its paragraphs, typographic quotes in the document's language that never make markup, no loose
-justified line and no line break inside a range of numbers, between a number and its unit or inside
-a name."""
+justified line, no line break inside a range of numbers, between a number and its unit or inside a
+name and an entry kept on one page unless it is longer than one."""
 
 from __future__ import annotations
 
@@ -126,3 +126,37 @@ def test_ranges_of_numbers_numbers_with_units_and_names_stay_on_one_line(example
     for tied in ["pp. 13796–13806", "pp. 11020–11029", "pp. 5147–5156", "250 FPS", "640 × 640", "1.2 mAP",
                  "Xiaolin Hu"]:
         assert any(tied in line for line in lines), tied
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def pages(data: bytes, tmp_path: Path) -> list[str]:
+    return pdf_text(data, tmp_path).split("\f")
+
+
+def bullets(name: str, count: int) -> list[str]:
+    return [f"{name} {i}: an achievement described at the length of a line or so, as CVs do." for i in range(count)]
+
+
+def test_an_entry_is_kept_on_one_page_unless_it_is_longer_than_one(tmp_path):
+    entries = [
+        {"organization": "Filler", "highlights": bullets("Filler", 44)},
+        {"organization": "Kept", "highlights": bullets("Kept", 12)},  # does not fit below Filler
+        {"organization": "Long", "highlights": bullets("Long", 90)},  # longer than a page: breaks
+        {"organization": "Projects", "projects": [
+            {"title": f"Project {p}", "highlights": bullets(f"P{p}", 12)} for p in range(6)]},
+    ]
+    site = make_site({"person": {"name": "Ada", "email": "x@example.org"},
+                      "sections": [{"title": "Experience", "kind": "experience", "entries": entries}]})
+    texts = [squash(page) for page in pages(render_pdf(site, REPO), tmp_path)]
+
+    def page(text: str) -> list[int]:
+        return [i for i, t in enumerate(texts) if squash(text) in t]
+
+    assert page("Kept 0:") == page("Kept 11:") != page("Filler 43:")
+    long = [page(f"Long {i}:") for i in range(90)]
+    assert all(len(p) == 1 for p in long) and long[0] != long[-1]  # every bullet, on several pages
+    assert page("Projects")[0] < page("P5 11:")[0]  # the entry of projects breaks (longer than a page)...
+    for p in range(6):  # ...between its projects, each kept whole
+        assert page(f"Project {p}") == page(f"P{p} 0:") == page(f"P{p} 11:")
