@@ -1,7 +1,8 @@
 """The PDF's typesetting, checked on the PDF itself (poppler's pdftotext): a text section printed as
 its paragraphs, typographic quotes in the document's language that never make markup, no loose
 justified line, no line break inside a range of numbers, between a number and its unit or inside a
-name and an entry kept on one page unless it is longer than one."""
+name, an entry kept on one page unless it is longer than one and every paper's links on a line of
+their own."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from conftest import STRAIGHT_QUOTES, small_site
 from cv_site.load.site import load_site
 from cv_site.pdf.document import render_pdf
+from cv_site.views.site import site_view
 from test_pdf import hostile_site, make_site, pdf_text, pdfinfo, run, squash
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
@@ -160,3 +162,16 @@ def test_an_entry_is_kept_on_one_page_unless_it_is_longer_than_one(tmp_path):
     assert page("Projects")[0] < page("P5 11:")[0]  # the entry of projects breaks (longer than a page)...
     for p in range(6):  # ...between its projects, each kept whole
         assert page(f"Project {p}") == page(f"P{p} 0:") == page(f"P{p} 11:")
+
+
+# --- papers --------------------------------------------------------------------------------------
+
+
+def test_every_papers_links_are_on_a_line_of_their_own_in_one_place(example, tmp_path):
+    site, data = example
+    papers = site_view(site).papers.values()
+    labels = {link.label for paper in papers for link in paper.links}
+    link_lines = [words for _, words in pdf_lines(data, tmp_path)
+                  if words and {w for _, _, w in words} <= labels | {"·"}]
+    assert len(link_lines) == sum(1 for paper in papers if paper.links)
+    assert len({round(words[0][0]) for words in link_lines}) == 1  # the same left edge for every paper
