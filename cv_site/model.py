@@ -5,10 +5,11 @@ from BibTeX and are plain dataclasses built by `load/bibtex.py`, which is much f
 checking thousands of entries field by field.
 """
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
-from typing import Literal
+from typing import Iterable, Literal
 
 from cv_site.text.dates import PartialDate
 from cv_site.text.cjk import is_cjk
@@ -120,6 +121,11 @@ class Publication:
         if name in self.styled:
             return self.styled[name]
         return self.title if name == "title" else self.abstract if name == "abstract" else self.fields.get(name, "")
+
+    def tags(self, tag_fields: Iterable[str]) -> set[str]:
+        """The words of its tag fields (`keywords = {ml, industry}`), in lower case."""
+        words = (word for name in tag_fields for word in re.split(r"\s*[,;]\s*", self.fields.get(name, "")))
+        return {word.lower() for word in words if word}
 
     @property
     def preview(self) -> str:

@@ -22,6 +22,7 @@ from cv_site.links import LINK_KINDS, PROFILE_LINK_KINDS, PROJECT_LINK_KINDS, TA
 from cv_site.labels import COLLECTION_PAGES, TALK_KIND_LABELS
 from cv_site.text.dates import DateRange
 from cv_site.text.normalise import normalise_name, slugify
+from cv_site.variants import PAPER_SIZES, CvVariant
 
 
 # --- settings (data/site.yml) -------------------------------------------------------------------
@@ -29,7 +30,8 @@ from cv_site.text.normalise import normalise_name, slugify
 
 class PdfSettings(Record):
     enabled: Flag = Field(True, description="Write cv.pdf (also: cv-site build --no-pdf)")
-    paper: Literal["a4", "us-letter"] = "a4"
+    paper: Literal[PAPER_SIZES] = "a4"  # type: ignore[valid-type]
+    theme: str = Field("classic", description="The PDF theme: classic, modern or compact (or a folder of the site's templates/themes/)")
     pdfa: Flag = Field(False, description="Write PDF/A-2b for archiving")
     sections: list[str] | None = Field(
         None, description="Section ids to include, in this order (default: every section, in the data's order)"
@@ -66,6 +68,9 @@ class Settings(Record):
         None, description="The collections with a page of their own, in the navigation's order: publications, "
                           "talks, teaching (default: publications; it is always there)")
     pdf: PdfSettings = Field(default_factory=PdfSettings)
+    cvs: list[CvVariant] = Field([], description="CVs besides the full one (cv.pdf), each a PDF of its own")
+    tag_fields: list[str] = Field(
+        ["tags", "keywords"], description="The BibTeX fields whose comma-separated words are a paper's tags")
 
 
 # --- the person (data/cv.yml: person) -----------------------------------------------------------
@@ -130,6 +135,8 @@ class Person(Record):
 
 # --- CV sections (data/cv.yml: sections) --------------------------------------------------------
 
+Tags = Annotated[list[str], Field(description="Words a CV variant (site.yml: cvs) can select entries by")]
+
 
 class EducationEntry(Record):
     institution: str
@@ -138,6 +145,7 @@ class EducationEntry(Record):
     degree: str | None = None
     details: Markdown | None = None
     highlights: list[Markdown] = []
+    tags: Tags = []
 
 
 class Project(Record):
@@ -155,17 +163,20 @@ class ExperienceEntry(Record):
     summary: list[Markdown] = Field([], description="Lines describing the organisation or the role")
     highlights: list[Markdown] = []
     projects: list[Project] = []
+    tags: Tags = []
 
 
 class AwardEntry(Record):
     title: Markdown
     note: Markdown | None = None
     date: Dates | None = None
+    tags: Tags = []
 
 
 class ListEntry(Record):
     text: Markdown
     date: Dates | None = None
+    tags: Tags = []
 
 
 class ListGroup(Record):
@@ -176,6 +187,7 @@ class ListGroup(Record):
 class MapEntry(Record):
     name: str
     value: Markdown
+    tags: Tags = []
 
 
 class TalkEntry(Record):
@@ -188,6 +200,7 @@ class TalkEntry(Record):
     links: TalkLinks = Field(default_factory=TalkLinks,  # type: ignore[valid-type]
                              description="slides, video, poster, pdf, code, event (the event's page): URLs")
     abstract: Markdown | None = None
+    tags: Tags = []
 
 
 class ProjectEntry(Record):
@@ -199,7 +212,7 @@ class ProjectEntry(Record):
     image_alt: str | None = Field(None, description="What the image shows, for those who cannot see it")
     links: ProjectLinks = Field(default_factory=ProjectLinks,  # type: ignore[valid-type]
                                 description="code, website, pdf, slides, video, poster, blog: URLs; paper: a BibTeX key")
-    tags: list[str] = []
+    tags: Tags = []
 
     @model_validator(mode="after")
     def _image_has_alt(self) -> "ProjectEntry":
@@ -220,6 +233,7 @@ class TeachingEntry(Record):
     term: str | None = Field(None, description="A term in words (e.g. Fall 2023), shown when there is no date")
     link: SafeUrl | None = None
     details: Markdown | None = None
+    tags: Tags = []
 
     @property
     def when(self) -> DateRange | str | None:

@@ -21,18 +21,36 @@ THEME_DIR = _PACKAGE / "theme" if (_PACKAGE / "theme" / "templates").is_dir() el
 THEME_TEMPLATES = THEME_DIR / "templates"
 THEME_STATIC = THEME_DIR / "static"
 THEME_PREFIX = "theme"
+PDF_THEMES = "themes"  # templates/themes/<name>/: the PDF themes besides classic
+CLASSIC = "classic"  # the PDF theme of templates/cv.typ.j2 and templates/sections/*.typ.j2
 
 
-def template_loader(source: Path) -> jinja2.BaseLoader:
-    """Site templates shadow the theme's file by file; `theme/<name>` is always the built-in one."""
+def template_loader(source: Path, pdf_theme: str = CLASSIC) -> jinja2.BaseLoader:
+    """Site templates shadow the theme's file by file; `theme/<name>` is always the built-in one.
+
+    A PDF theme other than classic is a folder `themes/<name>/` of Typst templates (cv.typ.j2,
+    sections/<kind>.typ.j2) searched first, the site's before the built-in one's; a file it does
+    not have is classic's."""
     theme = jinja2.FileSystemLoader(THEME_TEMPLATES)
-    loaders: list[jinja2.BaseLoader] = []
     site_templates = source / "templates"
-    if site_templates.is_dir() and site_templates.resolve() != THEME_TEMPLATES.resolve():
-        loaders.append(jinja2.FileSystemLoader(site_templates))
+    own = site_templates.is_dir() and site_templates.resolve() != THEME_TEMPLATES.resolve()
+    folders = [site_templates] if own else []
+    if pdf_theme != CLASSIC:
+        themed = [folder / PDF_THEMES / pdf_theme for folder in (*folders, THEME_TEMPLATES)]
+        folders = [folder for folder in themed if folder.is_dir()] + folders
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(folder) for folder in folders]
     loaders.append(jinja2.PrefixLoader({THEME_PREFIX: theme}))
     loaders.append(theme)
     return jinja2.ChoiceLoader(loaders)
+
+
+def pdf_themes(source: Path) -> list[str]:
+    """The PDF themes a site can choose: classic, the built-in ones and the site's own."""
+    names = {CLASSIC}
+    for folder in (THEME_TEMPLATES / PDF_THEMES, source / "templates" / PDF_THEMES):
+        if folder.is_dir():
+            names.update(child.name for child in folder.iterdir() if (child / "cv.typ.j2").is_file())
+    return sorted(names)
 
 
 def templates_digest(source: Path) -> str:

@@ -336,6 +336,43 @@ CASES = [
         "data/site.yml:2:10: pdf.paper: expected 'a4' or 'us-letter' (got 'a3')",
     ),
     Case(
+        "variants: an unknown section id, a misspelt tag, a filter a section cannot take",
+        {"data/site.yml": "cvs:\n  - id: short\n    title: Short CV\n    sections:\n      - educaton\n"
+                          "      - {id: education, tags: [teachng], selected: true}\n",
+         "data/cv.yml": GOOD_CV.replace("date: 1835 - 1840", "date: 1835 - 1840\n        tags: [teaching]")},
+        "data/site.yml:5:9: cvs[0].sections[0].id: no section in data/cv.yml has this id (got 'educaton')\n"
+        "    hint: did you mean 'education'?\n"
+        "data/site.yml:6:32: cvs[0].sections[1].tags[0]: no entry of section education has this tag (got 'teachng')\n"
+        "    hint: did you mean 'teaching'?\n"
+        'data/site.yml:6:52: cvs[0].sections[1].selected: only papers can be selected; section education is of kind education (got True)\n'
+        '    hint: choose its entries with tags, since or limit',
+    ),
+    Case(
+        "variants: an unknown theme, a taken id and file",
+        {"data/site.yml": "pdf:\n  theme: modrn\ncvs:\n  - {id: short, title: A, theme: clasic}\n"
+                          "  - {id: short, title: B, file: cv-short.pdf}\n"},
+        "data/site.yml:2:10: pdf.theme: no PDF theme has this name (got 'modrn')\n"
+        '    hint: themes: classic\n'
+        "data/site.yml:4:34: cvs[0].theme: no PDF theme has this name (got 'clasic')\n"
+        "    hint: did you mean 'classic'?\n"
+        "data/site.yml:5:10: cvs[1].id: another CV has this id (got 'short')\n"
+        '    hint: give each CV an id of its own\n'
+        "data/site.yml:5:33: cvs[1].file: another CV is written to this file (got 'cv-short.pdf')\n"
+        '    hint: give each CV a file of its own',
+    ),
+    Case(
+        "variants: the full CV's id, a file name that is not one",
+        {"data/site.yml": "cvs:\n  - {id: full, title: C, file: CV.PDF}\n  - {id: Short CV, title: D, file: cv.pdf}\n"},
+        "data/site.yml:2:10: cvs[0].id: 'full' names the full CV (cv.pdf) (got 'full')\n"
+        '    hint: for example: short\n'
+        "data/site.yml:2:32: cvs[0].file: expected a file name of lower-case letters, digits, ., - or _ ending in .pdf, not cv.pdf (the full CV's) (got 'CV.PDF')\n"
+        '    hint: for example: cv-short.pdf\n'
+        "data/site.yml:3:10: cvs[1].id: expected lower-case letters, digits, - or _ (it names a file) (got 'Short CV')\n"
+        '    hint: for example: short\n'
+        "data/site.yml:3:36: cvs[1].file: expected a file name of lower-case letters, digits, ., - or _ ending in .pdf, not cv.pdf (the full CV's) (got 'cv.pdf')\n"
+        '    hint: for example: cv-short.pdf',
+    ),
+    Case(
         "news: bad date",
         {"data/news.yml": "news:\n  - date: 2024-02-30\n    text: Paper accepted.\n"},
         "data/news.yml:2:11: news[0].date: day 30 does not exist in 2024-02 (got '2024-02-30')" + DATE_HINT,

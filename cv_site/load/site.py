@@ -20,6 +20,7 @@ from cv_site.errors import Problem, UserError, did_you_mean, display_path, parse
 from cv_site.model import Publication, SiteModel
 from cv_site.schema import ProjectsSection, CvFile, NewsFile, Person, PublicationsSection, Record, Settings
 from cv_site.load.textfile import decode_text, read_text
+from cv_site.load.variants import check_variants
 from cv_site.load.yamlfile import YamlDocument, parse_yaml, validate
 
 SETTINGS_FILE = "site.yml"
@@ -74,6 +75,8 @@ class Loader:
         problems += _check_previews(publications, self.source / "static")
         if settings.model and cv.model:
             problems += _check_pdf_sections(settings, cv.model) + _check_pages(settings, cv.model, bool(posts))
+            if settings.document is not None:
+                problems += check_variants(settings.document, settings.model, cv.model.sections, publications, self.source)
 
         if any(p.severity == "error" for p in problems):
             raise UserError(problems)

@@ -13,7 +13,9 @@ from cv_site.model import Publication, SiteModel
 from cv_site.schema import ProjectsSection, PublicationsSection, Section, TalksSection
 from cv_site.text.dates import RANGE_SEPARATOR, DateRange, PartialDate
 from cv_site.views.entries import ProjectView, TalkView, project_view, talk_views
+from cv_site.variants import CvVariant, VariantSection
 from cv_site.views.papers import PaperGroup, PaperView, cv_groups, legend, paper_view
+from cv_site.views.variants import filtered_papers, filtered_section
 
 @dataclass(frozen=True)
 class DateLabel:
@@ -89,7 +91,11 @@ class SiteView:
     def paper_list(self, publications: list[Publication]) -> list[PaperView]:
         return [self.papers[p.key] for p in publications]
 
-    def section(self, index: int, section: Section, title: str | None = None) -> SectionView:
+    def section(self, index: int, section: Section, title: str | None = None,
+                rule: VariantSection | None = None) -> SectionView:
+        """A section's view; in a CV variant, with only what `rule` keeps of it."""
+        if rule:
+            section = filtered_section(section, rule)
         view = SectionView(section.slug, section.kind, title or section.title, section.intro, section, index)
         if isinstance(section, TalksSection):
             return replace(view, talks=talk_views(section))
@@ -97,7 +103,10 @@ class SiteView:
             return replace(view, projects=tuple(project_view(project, self.papers) for project in section.entries))
         if not isinstance(section, PublicationsSection):
             return view
-        papers = self.paper_list(self.model.section_publications(section))
+        publications = self.model.section_publications(section)
+        if rule:
+            publications = filtered_papers(publications, rule, self.model.settings.tag_fields)
+        papers = self.paper_list(publications)
         return SectionView(view.id, view.kind, view.title, view.intro, section, index,
                            groups=cv_groups(papers), legend=legend(papers))
 
@@ -105,12 +114,17 @@ class SiteView:
         """The site's CV page: every section, in the data's order."""
         return [self.section(index, section) for index, section in enumerate(self.model.sections)]
 
-    def pdf_sections(self) -> list[SectionView]:
-        """The PDF: the sections pdf.sections names (default all), with pdf.titles, news first if asked."""
+    def pdf_sections(self, variant: CvVariant | None = None) -> list[SectionView]:
+        """The full CV's PDF: the sections pdf.sections names (default all), with pdf.titles, news
+        first if asked. A variant's: the sections it names (default the full CV's), each filtered."""
         site, pdf = self.model, self.model.settings.pdf
+        if variant and variant.sections is not None:
+            by_id = {section.slug: (index, section) for index, section in enumerate(site.sections)}
+            return [self.section(*by_id[rule.id], rule.title or pdf.titles.get(rule.id), rule)
+                    for rule in variant.sections if rule.id in by_id]  # an unknown id is reported by the loader
         by_id = {section.slug: (index, section) for index, section in enumerate(site.sections)}
         views = []
-        if pdf.include_news and site.news:
+        if pdf.include_news and site.news and not variant:
             items = site.news[: pdf.news_items] if pdf.news_items else site.news
             views.append(SectionView("news", "news", pdf.titles.get("news", "News"), None, items, None))
         for section_id in pdf.sections if pdf.sections is not None else list(by_id):

@@ -1,0 +1,82 @@
+"""Checks of what site.yml's CV variants (cvs) and pdf.theme name against the data: sections that
+exist, filters that fit the section, tags some entry carries, themes there are, ids and file names
+used once. Each problem names the line of site.yml it is about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cv_site.errors import Problem, did_you_mean
+from cv_site.load.yamlfile import YamlDocument
+from cv_site.model import Publication
+from cv_site.schema import NestedListSection, PublicationsSection, Settings, TextSection
+from cv_site.theme import pdf_themes
+from cv_site.variants import CvVariant
+
+
+def check_variants(document: YamlDocument, settings: Settings, sections: list[Any],
+                   publications: list[Publication], source: Path) -> list[Problem]:
+    themes = pdf_themes(source)
+    problems = _check_theme(document, ("pdf", "theme"), settings.pdf.theme, themes)
+    by_id = {section.slug: section for section in sections}
+    ids: set[str] = set()
+    files: set[str] = set()
+    for index, variant in enumerate(settings.cvs):
+        here = ("cvs", index)
+        if variant.id in ids:
+            problems.append(document.problem((*here, "id"), "another CV has this id", value=variant.id,
+                                             hint="give each CV an id of its own"))
+        if variant.file_name in files:
+            problems.append(document.problem((*here, "file"), "another CV is written to this file",
+                                             value=variant.file_name, hint="give each CV a file of its own"))
+        ids.add(variant.id)
+        files.add(variant.file_name)
+        if variant.theme is not None:
+            problems += _check_theme(document, (*here, "theme"), variant.theme, themes)
+        problems += _check_sections(document, here, variant, by_id, publications, settings.tag_fields)
+    return problems
+
+
+def _check_theme(document: YamlDocument, loc: tuple, theme: str, themes: list[str]) -> list[Problem]:
+    if theme in themes:
+        return []
+    return [document.problem(loc, "no PDF theme has this name", value=theme,
+                             hint=did_you_mean(theme, themes) or "themes: " + ", ".join(themes))]
+
+
+def _check_sections(document: YamlDocument, here: tuple, variant: CvVariant, by_id: dict[str, Any],
+                    publications: list[Publication], tag_fields: list[str]) -> list[Problem]:
+    problems = []
+    for position, rule in enumerate(variant.sections or []):
+        loc = (*here, "sections", position)
+        section = by_id.get(rule.id)
+        if section is None:
+            problems.append(document.problem((*loc, "id"), "no section in data/cv.yml has this id", value=rule.id,
+                                             hint=did_you_mean(rule.id, list(by_id)) or "known ids: " + ", ".join(by_id)))
+            continue
+        filters = [name for name in ("tags", "selected", "since", "limit") if getattr(rule, name)]
+        if isinstance(section, TextSection) and filters:
+            problems.append(document.problem((*loc, filters[0]), "a text section has no entries to choose from",
+                                             value=getattr(rule, filters[0]), hint=f"take `{filters[0]}` out"))
+            continue
+        if rule.selected and not isinstance(section, PublicationsSection):
+            problems.append(document.problem((*loc, "selected"), f"only papers can be selected; section {rule.id} is of kind {section.kind}",
+                                             value=True, hint="choose its entries with tags, since or limit"))
+        known = _tags(section, publications, tag_fields)
+        for number, tag in enumerate(rule.tags):
+            if tag.lower() not in known:
+                hint = did_you_mean(tag.lower(), sorted(known)) or (
+                    "its tags: " + ", ".join(sorted(known)) if known else f"no entry of {rule.id} has tags yet")
+                problems.append(document.problem((*loc, "tags", number), f"no entry of section {rule.id} has this tag",
+                                                 value=tag, hint=hint))
+    return problems
+
+
+def _tags(section: Any, publications: list[Publication], tag_fields: list[str]) -> set[str]:
+    """Every tag an entry (or paper) of the section carries, in lower case."""
+    if isinstance(section, PublicationsSection):
+        return {tag for paper in publications for tag in paper.tags(tag_fields)}
+    entries = [item for group in section.entries for item in group.items] \
+        if isinstance(section, NestedListSection) else section.entries
+    return {tag.lower() for entry in entries for tag in entry.tags}

@@ -1,0 +1,103 @@
+"""CV variants (site.yml: cvs): what each filter keeps of YAML entries and of papers, and which
+sections a variant's PDF holds."""
+
+from __future__ import annotations
+
+from conftest import make_pub, small_site
+from cv_site.schema import AwardsSection, NestedListSection, Settings, TextSection
+from cv_site.variants import CvVariant, VariantSection
+from cv_site.views.site import site_view
+from cv_site.views.variants import filtered_papers, filtered_section
+
+AWARDS = AwardsSection.from_data({"title": "Awards", "kind": "awards", "entries": [
+    {"title": "Prize A", "date": 2024, "tags": ["industry"]},
+    {"title": "Prize B", "date": "2016 - 2018", "tags": ["Teaching"]},
+    {"title": "Prize C", "date": "2015 - Now"},
+    {"title": "Prize D"},
+    {"title": "Prize E", "date": 2019, "tags": ["industry", "teaching"]},
+]})
+
+
+def titles(section) -> list[str]:
+    return [entry.title for entry in section.entries]
+
+
+def rule(**filters) -> VariantSection:
+    return VariantSection.from_data({"id": "awards", **filters})
+
+
+def test_a_section_without_filters_is_whole() -> None:
+    assert titles(filtered_section(AWARDS, rule())) == ["Prize A", "Prize B", "Prize C", "Prize D", "Prize E"]
+
+
+def test_tags_keep_entries_with_any_of_them_in_any_case() -> None:
+    assert titles(filtered_section(AWARDS, rule(tags=["industry"]))) == ["Prize A", "Prize E"]
+    assert titles(filtered_section(AWARDS, rule(tags=["TEACHING", "nothing"]))) == ["Prize B", "Prize E"]
+
+
+def test_since_keeps_what_reached_that_year_ongoing_and_undated_entries() -> None:
+    # B ended in 2018; C is ongoing; D has no date.
+    assert titles(filtered_section(AWARDS, rule(since=2019))) == ["Prize A", "Prize C", "Prize D", "Prize E"]
+    assert titles(filtered_section(AWARDS, rule(since=2018))) == ["Prize A", "Prize B", "Prize C", "Prize D", "Prize E"]
+
+
+def test_limit_keeps_the_first_in_the_sections_order_after_the_other_filters() -> None:
+    assert titles(filtered_section(AWARDS, rule(limit=2))) == ["Prize A", "Prize B"]
+    assert titles(filtered_section(AWARDS, rule(since=2019, limit=2))) == ["Prize A", "Prize C"]
+
+
+def test_nested_lists_filter_their_items_and_drop_emptied_groups() -> None:
+    service = NestedListSection.from_data({"title": "Service", "kind": "nested_list", "entries": [
+        {"title": "Reviewer", "items": [{"text": "CVPR", "date": "2022 - 2024"}, {"text": "ICML", "date": 2017}]},
+        {"title": "Chair", "items": [{"text": "A workshop", "date": 2016}]},
+    ]})
+    kept = filtered_section(service, VariantSection(id="service", since=2020))
+    assert [(group.title, [item.text for item in group.items]) for group in kept.entries] == [("Reviewer", ["CVPR"])]
+
+
+def test_a_text_section_is_left_as_it_is() -> None:
+    text = TextSection.from_data({"title": "Statement", "kind": "text", "body": "Words."})
+    assert filtered_section(text, rule(limit=1)) is text
+
+
+PAPERS = [
+    make_pub("p2024", "Newest", 2024, fields={"keywords": "ML, industry"}),
+    make_pub("p2022", "Selected older", 2022, selected=True, fields={"tags": "theory"}),
+    make_pub("p2020", "Old", 2020, fields={"keywords": "ml; vision"}),
+    make_pub("p2018", "Selected oldest", 2018, selected=True),
+    make_pub("draft", "In progress", None, status="submitted"),
+]
+TAG_FIELDS = ["tags", "keywords"]
+
+
+def keys(papers) -> list[str]:
+    return [p.key for p in papers]
+
+
+def test_papers_by_selected_tags_and_since() -> None:
+    assert keys(filtered_papers(PAPERS, rule(selected=True), TAG_FIELDS)) == ["p2022", "p2018"]
+    assert keys(filtered_papers(PAPERS, rule(tags=["ml"]), TAG_FIELDS)) == ["p2024", "p2020"]
+    assert keys(filtered_papers(PAPERS, rule(tags=["theory"]), ["keywords"])) == []  # only the fields named
+    assert keys(filtered_papers(PAPERS, rule(since=2021), TAG_FIELDS)) == ["p2024", "p2022", "draft"]
+
+
+def test_a_limit_of_papers_takes_the_selected_first_then_the_newest_and_keeps_their_order() -> None:
+    assert keys(filtered_papers(PAPERS, rule(limit=3), TAG_FIELDS)) == ["p2024", "p2022", "p2018"]
+    assert keys(filtered_papers(PAPERS, rule(limit=1), TAG_FIELDS)) == ["p2022"]
+
+
+def test_a_variant_holds_its_sections_in_its_order_filtered_with_its_titles() -> None:
+    site = small_site()
+    view = site_view(site)
+    variant = CvVariant.from_data({"id": "short", "title": "Short CV", "sections": [
+        {"id": "papers", "title": "Selected papers", "limit": 1}, "education"]})
+    sections = view.pdf_sections(variant)
+    assert [(s.id, s.title) for s in sections] == [("papers", "Selected papers"), ("education", "Education")]
+    assert [p.key for group in sections[0].groups for p in group.papers] == ["lovelace1843notes"]
+    assert [s.id for s in view.pdf_sections(CvVariant(id="all", title="All"))] == [s.id for s in view.pdf_sections()]
+
+
+def test_the_settings_default_to_no_variant_and_the_classic_theme() -> None:
+    settings = Settings()
+    assert settings.cvs == [] and settings.pdf.theme == "classic" and settings.tag_fields == ["tags", "keywords"]
+    assert CvVariant(id="short", title="Short").file_name == "cv-short.pdf"
