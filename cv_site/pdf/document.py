@@ -25,7 +25,6 @@ import jinja2
 
 from cv_site.text.dates import DateRange, PartialDate
 from cv_site.errors import Problem, UserError
-from cv_site.links import Link
 from cv_site.model import SiteModel
 from cv_site.schema import PdfSettings
 from cv_site.template_errors import template_errors
@@ -38,13 +37,6 @@ from cv_site.views.site import SiteView, site_view
 from cv_site.pdf.typst import Typst, block, inline, literal, rich_typst, string
 
 BODY_FONT = "New Computer Modern"
-
-
-def _contact_text(link: Link) -> str:
-    if link.kind.name == "email":
-        return link.href.removeprefix("mailto:")
-    short = re.sub(r"^https?://(www\.)?", "", link.href).rstrip("/")
-    return short if len(short) <= 30 else link.label
 
 
 def document_date(site: SiteModel, pdf: PdfSettings) -> _dt.datetime | None:
@@ -102,10 +94,8 @@ def template_context(view: SiteView) -> dict[str, Any]:
         "region": Typst(f", region: {string(language[1].upper())}") if len(language) > 1 and len(language[1]) == 2 else Typst(""),
         "fonts": [BODY_FONT, *pdf.fonts, "New Computer Modern Math"],
     }
-    contacts = [{"href": link.href, "text": _contact_text(link)} for link in person.profile_links
-                if link.kind.name != "cv"]
     return {"site": site, "views": view, "settings": settings, "pdf": pdf, "person": person, "doc": doc,
-            "contacts": contacts, "sections": view.pdf_sections()}
+            "contacts": view.contacts(), "sections": view.pdf_sections()}
 
 
 # --- Jinja ---------------------------------------------------------------------------------------

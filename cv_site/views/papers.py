@@ -47,7 +47,6 @@ class PaperView:
     badge: str  # the venue's short name ("CVPR"), shown beside the paper
     annotation: str  # inline Markdown
     links: tuple[Link, ...]
-    highlight: bool  # selected or awarded
     marks: tuple[str, ...]  # the marks its authors carry, in MARK_MEANINGS' order
     preview: str  # its thumbnail: a path inside static/, or ""
     preview_alt: str  # what the thumbnail shows: the title, as plain text
@@ -94,7 +93,6 @@ def paper_view(p: Publication) -> PaperView:
         badge=p.abbr,
         annotation=p.annotation,
         links=p.links,
-        highlight=bool(p.award or p.selected),
         marks=tuple(mark for mark in MARK_MEANINGS if any(mark in author.marks for author in authors)),
         preview=p.preview,
         preview_alt=plain(p.styled_text("title")) if p.preview else "",
