@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from cv_site.errors import UserError
+from cv_site.errors import Problem, UserError, did_you_mean
 from cv_site.load.site import Loader
 from cv_site.model import Publication, SiteModel
 from cv_site.output import check_place, claim, locked
 from cv_site.site.pages import SiteRenderer
 from cv_site.site.parallel_pages import available_jobs
 from cv_site.swap import SwapWriter
+from cv_site.variants import FULL_CV, CvVariant
 from cv_site.views.papers import PaperView
 from cv_site.views.site import SiteView, site_view
 from cv_site.write import InPlaceWriter, OutputFiles, WriteStats, Writer
@@ -44,6 +45,7 @@ class BuildOptions:
     jobs: int | None = None  # processes for a one-shot build's paper pages (None: one per core from 100 papers)
     force: bool = False  # write into a non-empty folder that no cv-site build recorded (see output.py)
     drafts: bool = False  # posts marked draft: true too (serve shows them; build only with --drafts)
+    cv: str | None = None  # build this CV's PDF only (an id of site.yml's cvs, or "full"), nothing else
 
 
 @dataclass
@@ -53,6 +55,11 @@ class BuildResult:
     stats: WriteStats
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     rendered: int = 0  # outputs rendered this time (the others were kept from the last build)
+    pdf_warnings: list[Problem] = field(default_factory=list)  # a CV longer than its max_pages
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [*self.site.warnings, *self.pdf_warnings]
 
     @property
     def pages(self) -> int:
@@ -65,9 +72,11 @@ class BuildResult:
 
     def summary(self) -> str:
         total = sum(self.timings.values())
-        pdf = " + cv.pdf" if "cv.pdf" in self.files else ""
+        pdfs = sorted((path for path in self.files if path.endswith(".pdf") and "/" not in path),
+                      key=lambda path: path != "cv.pdf")
+        built = ([f"{self.pages} pages"] if self.pages else []) + ([", ".join(pdfs)] if pdfs else [])
         return (
-            f"built {self.pages} pages{pdf}, {len(self.site.publications)} papers, {len(self.files)} files "
+            f"built {' + '.join(built)}, {len(self.site.publications)} papers, {len(self.files)} files "
             f"({self.stats.written} written, {self.stats.unchanged} unchanged, {self.stats.removed} removed) "
             f"in {total * 1000:.0f} ms"
         )
@@ -104,15 +113,22 @@ class Builder:
         with _timed(timings, "views"):
             view = site_view(site, self._views)
         has_pdf = self.options.pdf and site.settings.pdf.enabled
-        writer = self._writer(output, recorded)
+        cvs = _chosen_cvs(site, self.options.cv)
+        writer = self._writer(output, recorded, partial=self.options.cv is not None)
+        pdf_warnings: list[Problem] = []
+        rendered = 0
         try:
-            with _timed(timings, "render"):
-                rendered = self.renderer.render(view, writer, base_url=self.options.base_url, has_pdf=has_pdf,
-                                                jobs=self.options.jobs or available_jobs())
+            if self.options.cv is None:
+                with _timed(timings, "render"):
+                    rendered = self.renderer.render(view, writer, base_url=self.options.base_url, has_pdf=has_pdf,
+                                                    jobs=self.options.jobs or available_jobs())
             if has_pdf:
                 with _timed(timings, "pdf"):
-                    writer.add("cv.pdf", self._pdf(view))
-                rendered += 1
+                    for variant in cvs:
+                        pdf = self._pdf(view, variant)
+                        writer.add(variant.file_name if variant else "cv.pdf", pdf)
+                        pdf_warnings += [self.loader.locate(problem) for problem in _too_long(site, variant, pdf)]
+                rendered += len(cvs)
         except BaseException:
             writer.abort()
             raise
@@ -122,22 +138,23 @@ class Builder:
             self._views = {p: view.papers[p.key] for p in site.publications}
             self._on_disk = writer.known if isinstance(writer, InPlaceWriter) else {}
         produced = writer.journal.produced
-        return BuildResult(site, OutputFiles(writer.output, produced), stats, timings, rendered)
+        return BuildResult(site, OutputFiles(writer.output, produced), stats, timings, rendered, pdf_warnings)
 
-    def _writer(self, output: Path, recorded: frozenset[str]) -> Writer:
+    def _writer(self, output: Path, recorded: frozenset[str], partial: bool) -> Writer:
         """serve: file by file, only what changed. One-shot: the whole site built beside the old
-        one and swapped in at once, except on a mount point, which cannot be renamed (write.py)."""
-        if self.keep or output.is_mount():
-            return InPlaceWriter(output, recorded, self._on_disk)
+        one and swapped in at once, except on a mount point, which cannot be renamed (write.py).
+        `partial` (one CV only): its file is written, every other file stays."""
+        if self.keep or partial or output.is_mount():
+            return InPlaceWriter(output, recorded, self._on_disk, partial=partial)
         return SwapWriter(output, recorded)
 
-    def _pdf(self, view: SiteView) -> bytes:
+    def _pdf(self, view: SiteView, variant: CvVariant | None) -> bytes:
         if self._pdf_renderer is None:
             from cv_site.pdf.document import PdfRenderer  # not imported by --no-pdf builds
 
             self._pdf_renderer = PdfRenderer(self.options.source)
         try:
-            return self._pdf_renderer.render(view)
+            return self._pdf_renderer.render(view, variant)
         except UserError as error:  # the PDF knows the key of a text it cannot print, the loader its line
             raise UserError([self.loader.locate(problem) for problem in error.problems]) from None
 
@@ -147,6 +164,28 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     timings[stage] = time.perf_counter() - started
+
+
+def _chosen_cvs(site: SiteModel, wanted: str | None) -> list[CvVariant | None]:
+    """The CVs a build makes: the full one (None) and every variant, or the one `--cv` names."""
+    cvs: list[CvVariant | None] = [None, *site.settings.cvs]
+    if wanted is None:
+        return cvs
+    ids = [FULL_CV, *(variant.id for variant in site.settings.cvs)]
+    if wanted not in ids:
+        raise UserError([Problem("--cv", None, None, "", "no CV has this id", value=wanted,
+                                 hint=did_you_mean(wanted, ids) or "CVs: " + ", ".join(ids))])
+    return [cvs[ids.index(wanted)]]
+
+
+def _too_long(site: SiteModel, variant: CvVariant | None, pdf: bytes) -> list[Problem]:
+    from cv_site.pdf.document import page_count
+
+    if variant is None or variant.max_pages is None or (pages := page_count(pdf)) <= variant.max_pages:
+        return []
+    return [Problem("data/site.yml", None, None, f"cvs[{site.settings.cvs.index(variant)}].max_pages",
+                    f"{variant.file_name} has {pages} pages, more than its max_pages ({variant.max_pages})",
+                    hint="choose fewer entries (limit, since, tags) or a denser theme", severity="warning")]
 
 
 def build(options: BuildOptions) -> BuildResult:

@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=_positive, default=None, metavar="N",
                        help="processes that render the papers' pages (default: one per CPU core, from 100 papers; Linux)")
     build.add_argument("--drafts", action="store_true", help="include the posts marked draft: true (serve always does)")
+    build.add_argument("--cv", metavar="ID", default=None,
+                       help="build only this CV's PDF (an id of site.yml's cvs, or full for cv.pdf); the rest of "
+                            "the output stays as it is")
     build.set_defaults(run=_build)
 
     serve = commands.add_parser("serve", help="build, serve on http://127.0.0.1:8000/ and rebuild + reload on every save")
@@ -147,8 +150,9 @@ def _build(args: argparse.Namespace) -> int:
     from cv_site.build import BuildOptions, build
 
     output = args.output if args.output is not None else args.source / "_site"
-    result = build(BuildOptions(args.source, output, args.base_url, args.pdf, args.jobs, args.force, args.drafts))
-    for warning in result.site.warnings:
+    result = build(BuildOptions(args.source, output, args.base_url, args.pdf, args.jobs, args.force, args.drafts,
+                                args.cv))
+    for warning in result.warnings:
         print(warning, file=sys.stderr)
     print(result.summary())
     return 0

@@ -39,7 +39,7 @@ class CvVariant(Record):
     id: str = Field(description="A short name: `cv-site build --cv ID` builds this one only")
     title: str = Field(min_length=1, description="Shown with its download link and in the PDF's metadata")
     file: str | None = Field(None, description="Its file name in the site (default: cv-ID.pdf)")
-    sections: list[Annotated[VariantSection, BeforeValidator(_section_form)]] | None = Field(
+    sections: list[Annotated[VariantSection, BeforeValidator(_section_form, json_schema_input_type=str | VariantSection)]] | None = Field(
         None, description="The sections it holds, in this order: ids, or {id, title, tags, selected, since, limit} "
                           "(default: the full CV's)")
     theme: str | None = Field(None, description="Its PDF theme (default: pdf.theme)")

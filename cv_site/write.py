@@ -135,10 +135,13 @@ _temp_numbers = itertools.count()  # temporary files' names, unique in a process
 class InPlaceWriter(Writer):
     """Replaces changed files inside `output` one by one (see the module doc). `previous`: what
     the last build of this process wrote there (serve keeps it): a file whose bytes are the very
-    same object is known to be on disk already, so it is not even compared."""
+    same object is known to be on disk already, so it is not even compared. `partial`: what is
+    written is only part of the site (one CV's PDF): no other file is removed."""
 
-    def __init__(self, output: Path, recorded: frozenset[str] = frozenset(), previous: Mapping[str, bytes] | None = None):
+    def __init__(self, output: Path, recorded: frozenset[str] = frozenset(), previous: Mapping[str, bytes] | None = None,
+                 partial: bool = False):
         super().__init__()
+        self.partial = partial
         self.output = self.root = os.path.abspath(output)
         self.on_record = recorded  # what the record in the output says now
         self.recorded = recorded | frozenset(previous or ())
@@ -174,13 +177,14 @@ class InPlaceWriter(Writer):
         for temp, path in self.journal.temps:
             self._make_place(path)
             os.replace(temp, f"{self.output}/{path}")
-        stale = sorted(p for p in self.recorded - produced
+        kept = produced | self.recorded if self.partial else produced
+        stale = sorted(p for p in self.recorded - kept
                        if not self._link_above(p) and os.path.isfile(f"{self.output}/{p}"))
         for path in stale:
             os.unlink(f"{self.output}/{path}")
         remove_empty_folders(self.output, stale)
-        if produced != self.on_record:  # a rebuild that changed no path leaves the record as it is
-            write_manifest(self.output, produced)
+        if kept != self.on_record:  # a rebuild that changed no path leaves the record as it is
+            write_manifest(self.output, kept)
         shutil.rmtree(self.temp, ignore_errors=True)
         return WriteStats(len(written), len(produced) - len(written), len(stale), tuple(sorted(written + stale)))
 

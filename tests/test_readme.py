@@ -20,6 +20,7 @@ from cv_site.schema import (
     PdfSettings, Person, ProfileLinks, Project, PublicationsSection, Settings, TextSection, _Section,
 )
 from cv_site.scaffold import scaffold
+from cv_site.variants import CvVariant, VariantSection
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -133,7 +134,7 @@ def test_readme_build_command_builds_the_example(tmp_path: Path):
 
 
 REFERENCE = {
-    "data/site.yml": [Settings, PdfSettings],
+    "data/site.yml": [Settings, PdfSettings, CvVariant, VariantSection],
     "data/cv.yml: person": [Person, ProfileLinks],
     "data/cv.yml: sections": [_Section, EducationEntry, ExperienceEntry, Project, AwardEntry, ListEntry,
                               ListGroup, MapEntry, TextSection, PublicationsSection],

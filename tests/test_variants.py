@@ -3,7 +3,16 @@ sections a variant's PDF holds."""
 
 from __future__ import annotations
 
-from conftest import make_pub, small_site
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, make_pub, small_site
+from cv_site.build import BuildOptions, build
+from cv_site.errors import UserError
+from cv_site.pdf.document import page_count
 from cv_site.schema import AwardsSection, NestedListSection, Settings, TextSection
 from cv_site.variants import CvVariant, VariantSection
 from cv_site.views.site import site_view
@@ -101,3 +110,64 @@ def test_the_settings_default_to_no_variant_and_the_classic_theme() -> None:
     settings = Settings()
     assert settings.cvs == [] and settings.pdf.theme == "classic" and settings.tag_fields == ["tags", "keywords"]
     assert CvVariant(id="short", title="Short").file_name == "cv-short.pdf"
+
+
+# --- building them -------------------------------------------------------------------------------
+
+def example_site(folder: Path) -> Path:
+    (folder / "data").mkdir(parents=True)
+    for name in ("site.yml", "cv.yml", "news.yml", "publications.bib"):
+        shutil.copy(ROOT / "data" / name, folder / "data" / name)
+    return folder
+
+
+def pdf_text(pdf: Path) -> str:
+    return " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+
+
+def test_the_example_builds_its_short_cv_from_the_same_facts(tmp_path: Path) -> None:
+    result = build(BuildOptions(example_site(tmp_path / "site"), tmp_path / "out"))
+    assert {"cv.pdf", "cv-short.pdf"} <= set(result.files)
+    assert "cv.pdf, cv-short.pdf" in result.summary()
+    full, short = pdf_text(tmp_path / "out" / "cv.pdf"), pdf_text(tmp_path / "out" / "cv-short.pdf")
+    assert page_count((tmp_path / "out" / "cv-short.pdf").read_bytes()) <= 2
+    assert "Selected Publications" in short and "Honors and Awards" not in short
+    assert "RegionGPT" in short and "MSFD" not in short  # a selected paper; one that is not
+    assert "Reviewer for Conference" in short and "European Conference on Computer Vision (ECCV)" in short
+    assert "Reviewer for Journal" in short and "2020 – Now" in short  # service since 2021: an ongoing one stays
+    for line in ("The University Of Hong Kong", "Nvidia Research", "ByteDance"):
+        assert line in short and line in full
+    cv_page = (tmp_path / "out" / "cv" / "index.html").read_text()
+    home = (tmp_path / "out" / "index.html").read_text()
+    assert 'href="/cv-short.pdf"' in cv_page and "Short CV (PDF)" in cv_page
+    assert 'href="/cv-short.pdf"' in home
+
+
+def test_build_cv_makes_that_pdf_only_and_leaves_the_rest(tmp_path: Path) -> None:
+    source, out = example_site(tmp_path / "site"), tmp_path / "out"
+    build(BuildOptions(source, out))
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != "cv-short.pdf"}
+    (out / "cv-short.pdf").unlink()
+    result = build(BuildOptions(source, out, cv="short"))
+    assert list(result.files) == ["cv-short.pdf"] and (out / "cv-short.pdf").is_file()
+    assert result.summary().startswith("built cv-short.pdf, ")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != "cv-short.pdf"} == before
+
+
+def test_an_unknown_cv_id_is_refused_with_the_nearest(tmp_path: Path) -> None:
+    with pytest.raises(UserError) as error:
+        build(BuildOptions(example_site(tmp_path / "site"), tmp_path / "out", cv="shrt"))
+    assert str(error.value.problems[0]) == "--cv: no CV has this id (got 'shrt')\n    hint: did you mean 'short'?"
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_a_cv_longer_than_its_max_pages_is_a_warning_at_its_line(tmp_path: Path, monkeypatch) -> None:
+    source = example_site(tmp_path / "site")
+    monkeypatch.chdir(source)
+    site_yml = source / "data" / "site.yml"
+    site_yml.write_text(site_yml.read_text().replace("max_pages: 2", "max_pages: 1"))
+    result = build(BuildOptions(source, tmp_path / "out"))
+    line = site_yml.read_text().splitlines().index("    max_pages: 1") + 1
+    assert [str(w) for w in result.warnings if "max_pages" in w.key] == [
+        f"data/site.yml:{line}:16: warning: cvs[0].max_pages: cv-short.pdf has 2 pages, more than its max_pages (1)\n"
+        "    hint: choose fewer entries (limit, since, tags) or a denser theme"]

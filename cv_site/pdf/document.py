@@ -28,7 +28,8 @@ from cv_site.errors import Problem, UserError
 from cv_site.model import SiteModel
 from cv_site.schema import PdfSettings
 from cv_site.template_errors import template_errors
-from cv_site.theme import template_loader, templates_digest
+from cv_site.theme import CLASSIC, template_loader, templates_digest
+from cv_site.variants import FULL_CV, CvVariant
 from cv_site.labels import MONTH_NAMES
 from cv_site.pdf.diagnostics import TEMPLATE, template_problem
 from cv_site.pdf.glyphs import check_glyphs
@@ -75,16 +76,19 @@ def _typst_datetime(value: _dt.datetime | None) -> Typst:
                  f"hour: {value.hour}, minute: {value.minute}, second: {value.second})")
 
 
-def template_context(view: SiteView) -> dict[str, Any]:
+def template_context(view: SiteView, variant: CvVariant | None = None) -> dict[str, Any]:
+    """What the Typst template reads: the full CV's, or a variant's (its sections, title, paper)."""
     site = view.model
     settings, person, pdf = site.settings, site.person, site.settings.pdf
+    if variant and variant.paper:
+        pdf = pdf.replace(paper=variant.paper)
     date = document_date(site, pdf)
     language = settings.language.split("-")
     keywords = pdf.keywords if pdf.keywords is not None else [
         k for k in ["curriculum vitae", "CV", person.name, person.position, person.affiliation] if k
     ]
     doc = {
-        "title": f"{person.name} – Curriculum Vitae",
+        "title": f"{person.name} – {variant.title if variant else 'Curriculum Vitae'}",
         "author": person.name,
         "keywords": keywords,
         "description": settings.description or f"Curriculum vitae of {person.name}",
@@ -95,15 +99,15 @@ def template_context(view: SiteView) -> dict[str, Any]:
         "fonts": [BODY_FONT, *pdf.fonts, "New Computer Modern Math"],
     }
     return {"site": site, "views": view, "settings": settings, "pdf": pdf, "person": person, "doc": doc,
-            "contacts": view.contacts(), "sections": view.pdf_sections()}
+            "contacts": view.contacts(), "sections": view.pdf_sections(variant)}
 
 
 # --- Jinja ---------------------------------------------------------------------------------------
 
 
-def make_environment(source: Path, allow_html: bool = False) -> jinja2.Environment:
+def make_environment(source: Path, allow_html: bool = False, theme: str = CLASSIC) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=template_loader(source),
+        loader=template_loader(source, theme),
         autoescape=False,
         finalize=literal,
         undefined=jinja2.StrictUndefined,
@@ -135,15 +139,19 @@ class PdfRenderer:
 
     def __init__(self, source: Path):
         self.source = source
-        self._envs: dict[tuple[str, bool], jinja2.Environment] = {}
+        self._envs: dict[tuple[str, bool, str], jinja2.Environment] = {}
         self._compilers: dict[tuple[str, ...], Any] = {}
-        self._last: tuple[tuple, bytes] | None = None  # (what was compiled, the PDF)
+        self._last: dict[str, tuple[tuple, bytes]] = {}  # by CV: (what was compiled, the PDF)
 
-    def environment(self, allow_html: bool) -> jinja2.Environment:
-        """Made again when a template's bytes change (a new site template may shadow the theme's)."""
-        key = (templates_digest(self.source), allow_html)
+    def environment(self, allow_html: bool, theme: str) -> jinja2.Environment:
+        """One a theme; all made again when a template's bytes change (a new site template may
+        shadow the theme's)."""
+        digest = templates_digest(self.source)
+        if any(key[0] != digest for key in self._envs):
+            self._envs = {}
+        key = (digest, allow_html, theme)
         if key not in self._envs:
-            self._envs = {key: make_environment(self.source, allow_html)}
+            self._envs[key] = make_environment(self.source, allow_html, theme)
         return self._envs[key]
 
     def compiler(self, font_paths: tuple[str, ...]) -> Any:
@@ -155,13 +163,15 @@ class PdfRenderer:
             )
         return self._compilers[font_paths]
 
-    def typst_source(self, view: SiteView) -> tuple[str, jinja2.Template]:
-        env = self.environment(view.model.settings.allow_html)
+    def typst_source(self, view: SiteView, variant: CvVariant | None = None) -> tuple[str, jinja2.Template]:
+        theme = (variant and variant.theme) or view.model.settings.pdf.theme
+        env = self.environment(view.model.settings.allow_html, theme)
         with template_errors(self.source):  # e.g. an unknown attribute in a site's own template
             template = env.get_template(TEMPLATE)
-            return template.render(template_context(view)), template
+            return template.render(template_context(view, variant)), template
 
-    def render(self, view: SiteView) -> bytes:
+    def render(self, view: SiteView, variant: CvVariant | None = None) -> bytes:
+        """The full CV's PDF, or a variant's."""
         import typst
 
         pdf = view.model.settings.pdf
@@ -169,22 +179,23 @@ class PdfRenderer:
         font_paths = tuple(dict.fromkeys(str(path if path.is_dir() else path.parent)
                                          for path in map(self._font_path, pdf.font_paths)))
         check_glyphs(view, [self._font_path(p) for p in pdf.font_paths])
-        code, template = self.typst_source(view)
+        code, template = self.typst_source(view, variant)
         compiled = (code, font_paths, pdf.pdfa)
-        if self._last is not None and self._last[0] == compiled:  # serve: only the web pages changed
-            return self._last[1]
+        cv = variant.id if variant else FULL_CV
+        if cv in self._last and self._last[cv][0] == compiled:  # serve: only the web pages changed
+            return self._last[cv][1]
         compiler = self.compiler(font_paths)
         try:
             result, warnings = compiler.compile_with_warnings(
                 code.encode("utf-8"), format="pdf", pdf_standards=["a-2b"] if pdf.pdfa else [],
             )
         except typst.TypstError as error:
-            raise UserError([template_problem(template_context(view), template, code, error, "error")]) from None
+            raise UserError([template_problem(template_context(view, variant), template, code, error, "error")]) from None
         if warnings:
-            context = template_context(view)
+            context = template_context(view, variant)
             raise UserError([template_problem(context, template, code, w, "warning") for w in warnings])
         assert isinstance(result, bytes)
-        self._last = (compiled, result)
+        self._last[cv] = (compiled, result)
         return result
 
     def _font_path(self, path: str) -> Path:
@@ -194,3 +205,9 @@ class PdfRenderer:
 def render_pdf(site: SiteModel, source: Path = Path(".")) -> bytes:
     """The CV of `site` as PDF bytes (a renderer made for this one call)."""
     return PdfRenderer(Path(source)).render(site_view(site))
+
+
+def page_count(pdf: bytes) -> int:
+    """The pages of a PDF Typst wrote: its page objects (Typst writes object dictionaries
+    uncompressed; only content streams are compressed)."""
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))

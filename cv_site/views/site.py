@@ -137,6 +137,10 @@ class SiteView:
         """The CV's contact line (the PDF's and the CV page's): the person's links but the CV."""
         return [contact(link) for link in self.model.person.profile_links if link.kind.name != "cv"]
 
+    def cvs(self) -> list[tuple[str, str]]:
+        """The PDF CVs a visitor can download: (title, file), the full one first."""
+        return [("CV", "cv.pdf"), *((variant.title, variant.file_name) for variant in self.model.settings.cvs)]
+
     def pages(self) -> list[str]:
         """The collections with a page of their own, in the navigation's order; publications always."""
         names = list(self.model.settings.pages or ["publications", *(["posts"] if self.model.posts else [])])
