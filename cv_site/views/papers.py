@@ -51,6 +51,7 @@ class PaperView:
     preview: str  # its thumbnail: a path inside static/, or ""
     preview_alt: str  # what the thumbnail shows: the title, as plain text
     publication: Publication
+    reference: str = ""  # rich text: the paper in a CSL citation style; "" for cv-site's own layout
 
     def __hash__(self) -> int:
         # Everything in a view is made from its publication (paper_view), so equal views have
