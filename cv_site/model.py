@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
-from typing import Iterable, Literal
+from typing import Any, Iterable, Literal
 
 from cv_site.text.dates import PartialDate
 from cv_site.text.cjk import is_cjk
@@ -195,6 +195,9 @@ class SiteModel:
     publications: list[Publication]  # newest first, as loaded
     warnings: list[Problem] = field(default_factory=list)
     posts: list[Post] = field(default_factory=list)  # newest first; drafts only when asked for
+    # The citation styles site.yml names (citation_style, cvs' citation_style), loaded, by the
+    # value written there: citations.CitationStyle (not imported: citations/ builds on this module).
+    citation_styles: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def publications_by_key(self) -> dict[str, Publication]:

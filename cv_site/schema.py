@@ -68,6 +68,9 @@ class Settings(Record):
         None, description="The collections with a page of their own, in the navigation's order: publications, "
                           "talks, teaching (default: publications; it is always there)")
     pdf: PdfSettings = Field(default_factory=PdfSettings)
+    citation_style: str | None = Field(
+        None, description="Papers as references in a CSL style, on the site and in the PDF: apa, ieee, chicago-author-date, "
+                          "harvard, vancouver, acm, nature, or the path of a .csl file (default: cv-site's own layout)")
     cvs: list[CvVariant] = Field([], description="CVs besides the full one (cv.pdf), each a PDF of its own")
     tag_fields: list[str] = Field(
         ["tags", "keywords"], description="The BibTeX fields whose comma-separated words are a paper's tags")

@@ -373,6 +373,13 @@ CASES = [
         '    hint: for example: cv-short.pdf',
     ),
     Case(
+        "citation styles: an unknown name, a file that is not a CSL style",
+        {"data/site.yml": "citation_style: apaa\ncvs:\n  - {id: short, title: Short, citation_style: styles/mine.csl}\n",
+         "styles/mine.csl": "<html><body>not a style</body></html>\n"},
+        "data/site.yml:1:17: citation_style: unknown citation style 'apaa' (did you mean 'apa'?): use one of apa, ieee, chicago-author-date, harvard, vancouver, acm, nature, or the path of a .csl file in the site folder\n"
+        "data/site.yml:3:47: cvs[0].citation_style: citation style file 'styles/mine.csl' is not a CSL style (its root element is <html>); use a CSL style file (.csl) or one of apa, ieee, chicago-author-date, harvard, vancouver, acm, nature",
+    ),
+    Case(
         "news: bad date",
         {"data/news.yml": "news:\n  - date: 2024-02-30\n    text: Paper accepted.\n"},
         "data/news.yml:2:11: news[0].date: day 30 does not exist in 2024-02 (got '2024-02-30')" + DATE_HINT,

@@ -13,6 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from cv_site.citations import CitationStyle
 from cv_site.load.bibfile import BibFile
 from cv_site.load.bibtex import load_bibtex
 from cv_site.load.posts import PostCache, load_posts
@@ -20,7 +21,7 @@ from cv_site.errors import Problem, UserError, did_you_mean, display_path, parse
 from cv_site.model import Publication, SiteModel
 from cv_site.schema import ProjectsSection, CvFile, NewsFile, Person, PublicationsSection, Record, Settings
 from cv_site.load.textfile import decode_text, read_text
-from cv_site.load.variants import check_variants
+from cv_site.load.variants import check_variants, citation_styles
 from cv_site.load.yamlfile import YamlDocument, parse_yaml, validate
 
 SETTINGS_FILE = "site.yml"
@@ -73,10 +74,13 @@ class Loader:
             known = {p.key for p in publications}
             problems += _check_publication_keys(cv, known) + _check_projects(cv, known, self.source / "static")
         problems += _check_previews(publications, self.source / "static")
+        styles: dict[str, CitationStyle] = {}
         if settings.model and cv.model:
             problems += _check_pdf_sections(settings, cv.model) + _check_pages(settings, cv.model, bool(posts))
             if settings.document is not None:
                 problems += check_variants(settings.document, settings.model, cv.model.sections, publications, self.source)
+                styles, style_problems = citation_styles(settings.document, settings.model, self.source)
+                problems += style_problems
 
         if any(p.severity == "error" for p in problems):
             raise UserError(problems)
@@ -89,6 +93,7 @@ class Loader:
             publications=sorted(publications, key=lambda p: p.sort_key, reverse=True),
             warnings=sorted(problems, key=lambda p: p.sort_key),
             posts=posts,
+            citation_styles=styles,
         )
 
     def locate(self, problem: Problem) -> Problem:

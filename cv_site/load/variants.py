@@ -1,12 +1,14 @@
 """Checks of what site.yml's CV variants (cvs) and pdf.theme name against the data: sections that
 exist, filters that fit the section, tags some entry carries, themes there are, ids and file names
-used once. Each problem names the line of site.yml it is about."""
+used once; and the citation styles it names, loaded. Each problem names the line of site.yml it is
+about."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from cv_site.citations import CitationStyle, load_style
 from cv_site.errors import Problem, did_you_mean
 from cv_site.load.yamlfile import YamlDocument
 from cv_site.model import Publication
@@ -80,3 +82,20 @@ def _tags(section: Any, publications: list[Publication], tag_fields: list[str]) 
     entries = [item for group in section.entries for item in group.items] \
         if isinstance(section, NestedListSection) else section.entries
     return {tag.lower() for entry in entries for tag in entry.tags}
+
+
+def citation_styles(document: YamlDocument, settings: Settings,
+                    source: Path) -> tuple[dict[str, CitationStyle], list[Problem]]:
+    """The styles `citation_style` and the CVs' `citation_style` name, by the value written."""
+    wanted = [(("citation_style",), settings.citation_style)]
+    wanted += [(("cvs", index, "citation_style"), variant.citation_style) for index, variant in enumerate(settings.cvs)]
+    styles: dict[str, CitationStyle] = {}
+    problems = []
+    for loc, value in wanted:
+        if value is None or value in styles:
+            continue
+        try:
+            styles[value] = load_style(value, source, settings.language)
+        except ValueError as error:
+            problems.append(document.problem(loc, str(error)))  # the message names the value
+    return styles, problems

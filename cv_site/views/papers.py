@@ -79,7 +79,8 @@ def author_view(author: Author) -> AuthorView:
     return AuthorView(author.display, author.is_owner, marks)
 
 
-def paper_view(p: Publication) -> PaperView:
+def paper_view(p: Publication, reference: str = "") -> PaperView:
+    """The paper's view; `reference`: the paper in the site's citation style, if it has one."""
     people = p.people
     authors = tuple(author_view(author) for author in people)
     return PaperView(
@@ -98,6 +99,7 @@ def paper_view(p: Publication) -> PaperView:
         preview=p.preview,
         preview_alt=plain(p.styled_text("title")) if p.preview else "",
         publication=p,
+        reference=reference,
     )
 
 

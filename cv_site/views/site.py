@@ -85,6 +85,12 @@ class SiteView:
     model: SiteModel
     papers: dict[str, PaperView] = field(default_factory=dict)  # by key, newest first
 
+    @property
+    def style(self) -> Any:
+        """The site's citation style (a citations.CitationStyle), or None: cv-site's own layout."""
+        value = self.model.settings.citation_style
+        return self.model.citation_styles.get(value) if value else None
+
     def paper(self, publication: Publication) -> PaperView:
         return self.papers[publication.key]
 
@@ -92,8 +98,9 @@ class SiteView:
         return [self.papers[p.key] for p in publications]
 
     def section(self, index: int, section: Section, title: str | None = None,
-                rule: VariantSection | None = None) -> SectionView:
-        """A section's view; in a CV variant, with only what `rule` keeps of it."""
+                rule: VariantSection | None = None, style: Any = None) -> SectionView:
+        """A section's view; in a CV variant, with only what `rule` keeps of it, its papers in
+        its citation `style` (a citations.CitationStyle)."""
         if rule:
             section = filtered_section(section, rule)
         view = SectionView(section.slug, section.kind, title or section.title, section.intro, section, index)
@@ -107,6 +114,8 @@ class SiteView:
         if rule:
             publications = filtered_papers(publications, rule, self.model.settings.tag_fields)
         papers = self.paper_list(publications)
+        if style is not None and style != self.style:  # a CV in a citation style of its own
+            papers = [replace(paper, reference=style.format(paper.publication)) for paper in papers]
         return SectionView(view.id, view.kind, view.title, view.intro, section, index,
                            groups=cv_groups(papers), legend=legend(papers))
 
@@ -118,9 +127,10 @@ class SiteView:
         """The full CV's PDF: the sections pdf.sections names (default all), with pdf.titles, news
         first if asked. A variant's: the sections it names (default the full CV's), each filtered."""
         site, pdf = self.model, self.model.settings.pdf
+        style = site.citation_styles.get(variant.citation_style) if variant and variant.citation_style else None
         if variant and variant.sections is not None:
             by_id = {section.slug: (index, section) for index, section in enumerate(site.sections)}
-            return [self.section(*by_id[rule.id], rule.title or pdf.titles.get(rule.id), rule)
+            return [self.section(*by_id[rule.id], rule.title or pdf.titles.get(rule.id), rule, style)
                     for rule in variant.sections if rule.id in by_id]  # an unknown id is reported by the loader
         by_id = {section.slug: (index, section) for index, section in enumerate(site.sections)}
         views = []
@@ -130,7 +140,7 @@ class SiteView:
         for section_id in pdf.sections if pdf.sections is not None else list(by_id):
             if section_id in by_id:  # an unknown id is reported by the loader
                 index, section = by_id[section_id]
-                views.append(self.section(index, section, pdf.titles.get(section_id)))
+                views.append(self.section(index, section, pdf.titles.get(section_id), style=style))
         return views
 
     def contacts(self) -> list[Contact]:
@@ -163,6 +173,11 @@ def site_view(site: SiteModel, known: Mapping[Publication, PaperView] | None = N
     paper equal to one seen before gets the same view back, so its pages' cached bytes match)."""
     known = known or {}
     view = SiteView(site)
+    style = view.style
     for publication in site.publications:
-        view.papers[publication.key] = known.get(publication) or paper_view(publication)
+        reference = style.format(publication) if style else ""  # cached by the paper's content
+        paper = known.get(publication)
+        if paper is None or paper.reference != reference:
+            paper = paper_view(publication, reference)
+        view.papers[publication.key] = paper
     return view

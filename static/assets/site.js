@@ -41,12 +41,12 @@
   }
 
   /* Publication filter: year, type, words. Words match what a visitor sees of a paper (badge,
-     title, authors, venue, note, link labels), not its hidden abstract or BibTeX. The choice is
+     title, authors, venue or reference, note, link labels), not its hidden abstract or BibTeX. The choice is
      kept in the address (?q=diffusion&year=2023), so a filtered list can be linked and survives
      a reload. */
   var form = document.getElementById("filter");
   if (form) {
-    var SHOWN = ".badge, .paper-title, .authors, .venue, .annotation, .links";
+    var SHOWN = ".badge, .paper-title, .authors, .venue, .reference, .annotation, .links";
     var items = Array.prototype.slice.call(document.querySelectorAll("li.paper"));
     var texts = items.map(function (li) {
       return Array.prototype.map.call(li.querySelectorAll(SHOWN), function (el) {
