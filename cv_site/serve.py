@@ -133,6 +133,8 @@ class Site:
         elapsed = (time.perf_counter() - started) * 1000
         self._say(f"{time.strftime('%H:%M:%S')} rebuilt: {result.rendered} rendered, "
                   f"{len(result.changed)} files changed ({elapsed:.0f} ms)")
+        for warning in result.pdf_warnings:  # a CV grown past its max_pages, as it happens
+            self._say(str(warning))
         return True
 
     def _set_base(self, site) -> None:
