@@ -1,19 +1,27 @@
 """References in CSL styles (cv_site/citations): exact APA and IEEE text for each kind of paper, the
 owner in bold and the marks in every style, the built-in styles on the example's papers, the
-messages for a style that cannot be used, the locale, and the cache by content."""
+messages for a style that cannot be used, the locale, and the cache by content, in memory and on
+disk for the next process."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from cv_site.citations import BUILT_IN_STYLES, CitationError, CitationStyle, load_style
+from cv_site.citations import cache, save_caches
 from cv_site.citations import style as style_module
 from cv_site.citations.style import CSL_FOLDER, formatted
 from cv_site.load.bibtex import load_bibtex
 from cv_site.load.site import load_site
+from cv_site.model import SourceRef
 from cv_site.schema import Person
 from cv_site.text.richtext import BOLD, END_BOLD, MARKERS
 
@@ -307,11 +315,25 @@ def test_the_locale_gives_the_style_its_words(papers) -> None:
 # --- the cache --------------------------------------------------------------------------------------
 
 
-def test_an_equal_paper_in_an_equal_style_is_formatted_once(monkeypatch) -> None:
+def new_process() -> None:
+    """What a new process starts without: the references in memory (the files on disk stay)."""
+    formatted.cache_clear()
+    cache.forget()
+
+
+@pytest.fixture
+def disk(tmp_path: Path, monkeypatch) -> Path:
+    """An empty cache folder of the test's own, and no reference in memory, before and after."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    new_process()
+    yield tmp_path / "cache" / "cv-site" / "citations"
+    new_process()
+
+
+def test_an_equal_paper_in_an_equal_style_is_formatted_once(monkeypatch, disk) -> None:
     calls = []
     render = CitationStyle.render
     monkeypatch.setattr(CitationStyle, "render", lambda self, paper: calls.append(paper.key) or render(self, paper))
-    formatted.cache_clear()
     first = publications()["journal"]
     text = load_style("apa", ROOT).format(first)
     again = publications()["journal"]  # read again: an equal paper, another object
@@ -327,3 +349,122 @@ def test_loading_a_style_again_reads_its_xml_once(monkeypatch) -> None:
     load_style("vancouver", ROOT)
     monkeypatch.setattr(style_module, "_Engine", None)  # a new engine would fail
     assert load_style("vancouver", ROOT).title.startswith("NLM/Vancouver")
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The titles citeproc-py is asked to format (a style's probe when it loads too)."""
+    calls: list[str] = []
+    render = style_module._Engine.render
+    monkeypatch.setattr(style_module._Engine, "render", lambda self, item, all_names: calls.append(item["title"])
+                        or render(self, item, all_names))  # fmt: skip
+    return calls
+
+
+def test_the_next_process_formats_only_what_it_has_not_formatted_before(disk: Path, papers, renders) -> None:
+    apa = load_style("apa", ROOT)
+    texts = {key: apa.format(paper) for key, paper in papers.items()}
+    save_caches()
+    (file,) = disk.iterdir()  # one file for the style
+    new_process()
+    again, renders[:] = publications(), []  # read again, as the next build does
+    assert {key: load_style("apa", ROOT).format(paper) for key, paper in again.items()} == texts
+    assert renders == []  # citeproc-py never called
+    written = file.stat().st_ino  # a save replaces the file: a new inode
+    save_caches()
+    assert file.stat().st_ino == written  # nothing new: not written again
+    edited = publications(BIB.replace("Learning Things", "Learning Other Things"))["thesis"]
+    assert apa.format(edited) != texts["thesis"] and renders == ["Learning Other Things"]
+    save_caches()
+    assert file.stat().st_ino != written
+    new_process()
+    assert apa.format(edited) != apa.format(papers["thesis"]) == texts["thesis"] and len(renders) == 1
+
+
+def test_the_key_is_what_the_paper_says_the_owner_and_marks_too_not_where_it_was_written() -> None:
+    bib = "@article{a, author = {Li, A. and Guo, Qiushan}, title = {T}, journal = {J}, year = {2020}}"
+    owned = publications(bib)["a"]
+    others = [publications(bib, Person(name="A. Li"))["a"], publications(bib.replace("Qiushan}", "Qiushan*}"))["a"],
+              replace(owned, year=2021)]  # fmt: skip
+    keys = {cache.publication_key(paper) for paper in [owned, *others]}
+    assert len(keys) == 4 and None not in keys
+    assert cache.publication_key(replace(owned, source=SourceRef("elsewhere.bib", 9))) == cache.publication_key(owned)
+
+
+KEY_SCRIPT = """import sys
+from cv_site.citations.cache import publication_key
+from cv_site.load.bibtex import load_bibtex
+from cv_site.schema import Person
+print(" ".join(publication_key(p) for p in load_bibtex(sys.stdin.read(), "test.bib", Person(name="Qiushan Guo"))[0]))
+"""
+
+
+def test_the_key_is_the_same_in_another_process(papers) -> None:
+    keys = {  # Python's hash() of a string changes with PYTHONHASHSEED; the key must not
+        subprocess.run([sys.executable, "-c", KEY_SCRIPT], input=BIB, capture_output=True, text=True, check=True,
+                       cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    }  # fmt: skip
+    assert keys == {" ".join(cache.publication_key(paper) for paper in papers.values()) + "\n"}
+
+
+def test_styles_and_locales_do_not_share_references(disk: Path, papers, renders) -> None:
+    styles = [load_style("apa", ROOT), load_style("apa", ROOT, "de"), load_style("ieee", ROOT)]
+    texts = [style.format(papers["chapter"]) for style in styles]
+    save_caches()
+    assert len(set(texts)) == 3 and len(list(disk.iterdir())) == 3
+    new_process()
+    renders.clear()
+    assert [style.format(papers["chapter"]) for style in styles] == texts and renders == []
+
+
+CORRUPT = [lambda h: b"{not json", lambda h: b"\xff\xfe", lambda h: b"[" * 100000, lambda h: b'{"format": 1}',
+           lambda h: json.dumps({**h, "citeproc": "0.0.1"}).encode(),  # another citeproc-py's references
+           lambda h: json.dumps({**h, "entries": {**h["entries"], "k": 1}}).encode()]  # fmt: skip
+
+
+@pytest.mark.parametrize("corrupt", CORRUPT)
+def test_a_corrupt_or_foreign_file_is_ignored_and_written_again(disk: Path, papers, renders, corrupt) -> None:
+    apa = load_style("apa", ROOT)
+    apa.format(papers["thesis"])
+    save_caches()
+    (file,) = disk.iterdir()
+    header = json.loads(file.read_bytes())
+    file.write_bytes(corrupt(header))
+    new_process()
+    renders.clear()
+    assert shown(apa.format(papers["thesis"])) == APA["thesis"] and renders == ["Learning Things"]
+    save_caches()
+    assert json.loads(file.read_bytes()) == header
+
+
+@pytest.mark.parametrize("blocked", ["the folder is a file", "the file is a folder"])
+def test_a_cache_that_cannot_be_written_is_skipped_silently(tmp_path: Path, monkeypatch, papers, blocked) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ("file" if blocked == "the folder is a file" else "cache")))
+    new_process()
+    apa = load_style("apa", ROOT)
+    assert shown(apa.format(papers["thesis"])) == APA["thesis"]
+    stored = cache.style_cache(apa.digest, apa.locale)
+    if blocked == "the file is a folder":
+        stored.path.mkdir(parents=True)
+    save_caches()  # no error, no temporary file left
+    assert stored.new and sorted(p.name for p in tmp_path.rglob("*")) == sorted(
+        ["file"] + (["cache", "cv-site", "citations", stored.path.name] if blocked != "the folder is a file" else []))
+    new_process()
+
+
+def test_a_full_file_keeps_the_references_used_last(disk: Path, papers, monkeypatch) -> None:
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    apa = load_style("apa", ROOT)
+    for key in ("journal", "conference", "preprint"):
+        apa.format(papers[key])
+    save_caches()
+    (file,) = disk.iterdir()
+    assert len(json.loads(file.read_bytes())["entries"]) == 3
+    new_process()
+    apa.format(papers["thesis"])  # new
+    apa.format(papers["journal"])  # from the file
+    save_caches()
+    kept = json.loads(file.read_bytes())["entries"]
+    assert sorted(kept) == sorted(cache.publication_key(papers[key]) for key in ("thesis", "journal"))

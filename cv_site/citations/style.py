@@ -7,7 +7,8 @@ it as rich text, cached by content.
 A value is a built-in style's name (`BUILT_IN_STYLES`, files shipped in csl/) or the path of a
 .csl file in the site folder. A style is known by its file's bytes and its locale: loading the
 same file again (each rebuild in `serve`) gives a style equal to the first, so the references it
-formatted before are reused.
+formatted before are reused; and the references are kept on disk for the next process
+(citations/cache.py: `save_caches()` after a build).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from lxml import etree
 
+from cv_site.citations.cache import publication_key, style_cache
 from cv_site.citations.csl_json import ITEM_ID, csl_item
 from cv_site.citations.richformat import RichText, tidy
 from cv_site.errors import did_you_mean
@@ -116,9 +118,21 @@ class CitationStyle:
 @lru_cache(maxsize=20000)
 def formatted(style: CitationStyle, publication: Publication) -> str:
     """`style.render(publication)`, kept by content: an equal style and an equal paper (the
-    publication's hash and equality cover everything it says) reuse the text. A site's own style
-    that citeproc-py fails on for this paper raises CitationError; a built-in style's failure is a
-    bug and keeps its traceback."""
+    publication's hash and equality cover everything it says) reuse the text, in this process
+    and, through the style's file on disk (citations/cache.py), in the next one."""
+    stored = style_cache(style.digest, style.locale)
+    key = publication_key(publication)
+    text = stored.get(key) if key is not None else None
+    if text is None:
+        text = _rendered(style, publication)
+        if key is not None:
+            stored.put(key, text)
+    return text
+
+
+def _rendered(style: CitationStyle, publication: Publication) -> str:
+    """`style.render(publication)`. A site's own style that citeproc-py fails on for this paper
+    raises CitationError; a built-in style's failure is a bug and keeps its traceback."""
     if style.built_in:
         return style.render(publication)
     try:
