@@ -352,7 +352,7 @@ CASES = [
         {"data/site.yml": "pdf:\n  theme: modrn\ncvs:\n  - {id: short, title: A, theme: clasic}\n"
                           "  - {id: short, title: B, file: cv-short.pdf}\n"},
         "data/site.yml:2:10: pdf.theme: no PDF theme has this name (got 'modrn')\n"
-        '    hint: themes: classic\n'
+        "    hint: did you mean 'modern'?\n"
         "data/site.yml:4:34: cvs[0].theme: no PDF theme has this name (got 'clasic')\n"
         "    hint: did you mean 'classic'?\n"
         "data/site.yml:5:10: cvs[1].id: another CV has this id (got 'short')\n"
