@@ -134,6 +134,10 @@ class Builder:
             raise
         with _timed(timings, "write"):
             stats = writer.commit()
+            if site.citation_styles:  # the references formatted this time, for the next process
+                from cv_site.citations import save_caches
+
+                save_caches()
         if self.keep:
             self._views = {p: view.papers[p.key] for p in site.publications}
             self._on_disk = writer.known if isinstance(writer, InPlaceWriter) else {}
