@@ -127,29 +127,34 @@ def publication_key(publication: Publication) -> str | None:
     """A digest of what the paper says, the same in every process; None if some value of it has
     no stable form (the paper is then formatted each time, never confused with another)."""
     try:
-        text = json.dumps(_plain(publication), ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    except (TypeError, ValueError):
+        text = repr(_plain(publication))
+    except TypeError:
         return None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+_SCALARS = (str, int, float, type(None))  # their repr is the same in every process (bool is an int)
 
 
 def _plain(value: Any) -> Any:
-    """A value as JSON data: a dataclass as its name and the fields its equality compares (an
-    Author's owner and marks included, a Publication's `source` not), a dict as sorted pairs."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__, *(_plain(getattr(value, name)) for name in _compared(type(value)))]
+    """A value made of scalars, tuples and lists: a dataclass as its name and the fields its
+    equality compares (an Author's owner and marks included, a Publication's `source` not), a
+    dict as its sorted items. A value of another kind raises TypeError."""
+    if isinstance(value, _SCALARS):
+        return value
+    names = _compared(type(value))
+    if names is not None:
+        return (type(value).__name__, *[_plain(getattr(value, name)) for name in names])
     if isinstance(value, dict):
-        return sorted([str(key), _plain(item)] for key, item in value.items())
+        return sorted((str(key), _plain(item)) for key, item in value.items())
     if isinstance(value, (tuple, list)):
         return [_plain(item) for item in value]
-    if value is None or isinstance(value, (str, int, float)):  # bool is an int
-        return value
     raise TypeError(f"no stable form for {type(value).__name__}")
 
 
 @cache
-def _compared(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind) if f.compare)
+def _compared(kind: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in fields(kind) if f.compare) if is_dataclass(kind) else None
 
 
 def _read(digest: str, locale: str) -> StyleCache:
