@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
 import subprocess
 from collections import Counter
 from dataclasses import replace
@@ -230,6 +231,34 @@ def test_hostile_text_prints_as_written(theme: str, hostile: str) -> None:
     text = squash(pdf_text(PdfRenderer(ROOT).render(site_view(site))).translate(STRAIGHT))
     for word in ("Name", "Pos", "Aff", "Inst", "Org", "Award", "Title", "Venue", "News", "Val", "Body"):
         assert squash(f"{word} {hostile}") in text, word
+
+
+@pytest.mark.parametrize("theme", NEW_THEMES)
+def test_no_justified_line_is_loose_and_entries_are_kept_whole(theme: str, tmp_path: Path) -> None:
+    """The frame's hyphenation and tracking, and its measured keeping of entries (its text width is
+    the theme's), as test_pdf_typography.py checks them in classic."""
+    from test_pdf import make_site
+    from test_pdf_typography import bullets, pdf_lines
+
+    lines = [words for _, words in pdf_lines(rendered("example", theme)[1], tmp_path) if len(words) >= 5]
+    right = max(words[-1][1] for words in lines)
+    gaps = [(statistics.mean(b[0] - a[1] for a, b in zip(words, words[1:])), words[-1][1] > right - 3)
+            for words in lines]
+    usual = statistics.median(gap for gap, _ in gaps)
+    justified = [gap for gap, flush in gaps if flush]
+    assert len(justified) > 10 and max(justified) < 1.4 * usual
+
+    entries = [{"organization": "Filler", "highlights": bullets("Filler", 50)},
+               {"organization": "Kept", "highlights": bullets("Kept", 30)},  # does not fit below Filler
+               {"organization": "Long", "highlights": bullets("Long", 110)}]
+    site = make_site({"person": {"name": "Ada"}, "sections": [{"title": "Work", "kind": "experience", "entries": entries}]},
+                     settings={"pdf": {"theme": theme}})
+    pages = [squash(page) for page in pdf_text(PdfRenderer(ROOT).render(site_view(site))).split("\f")]
+
+    def page(text: str) -> list[int]:
+        return [i for i, words in enumerate(pages) if squash(text) in words]
+
+    assert page("Kept 0:") == page("Kept 29:") != page("Filler 0:") and page("Long 0:") != page("Long 109:")
 
 
 # --- citation styles -----------------------------------------------------------------------------
