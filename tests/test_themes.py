@@ -42,9 +42,11 @@ EPOCH = "1712000000"  # goldens are made with a fixed document date
 @cache
 def starter_folder() -> Path:
     """`cv-site new`'s starter, with the news in the PDF (its one kind not in the CV by default)."""
+    import atexit
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="cv-site-themes-")) / "site"
+    atexit.register(shutil.rmtree, folder.parent, ignore_errors=True)
     scaffold(folder)
     settings = folder / "data" / "site.yml"
     text = settings.read_text(encoding="utf-8")
