@@ -43,6 +43,13 @@ def test_an_image_is_made_at_1x_and_2x_and_read_back_from_the_cache(tmp_path: Pa
             assert (image.format, image.width) == ("WEBP", width)
 
 
+def test_a_cache_that_cannot_be_written_only_makes_the_next_build_slower(tmp_path: Path) -> None:
+    (tmp_path / "cache").write_text("a file where the cache's folder would be")
+    shown = Images(tmp_path / "cache").show("images/a.png", png(400, 200), 96)
+    assert [width for _, width in shown.webp] == [96, 192]
+    assert (tmp_path / "cache").read_text() == "a file where the cache's folder would be"
+
+
 def test_a_small_image_is_not_enlarged_and_an_svg_is_shown_as_it_is(tmp_path: Path) -> None:
     small = Images(None).show("s.png", png(60, 30), 96)
     assert (small.width, small.height, [w for _, w in small.webp]) == (60, 30, [60])

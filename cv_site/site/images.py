@@ -9,6 +9,7 @@ bytes."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -86,11 +87,20 @@ class Images:
             image.resize((width, height), Image.Resampling.LANCZOS).save(out, "WEBP", quality=82, method=4)
         result = out.getvalue()
         if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(result)
-            temporary.replace(cached)
+            _keep(cached, result)
         return result
+
+
+def _keep(cached: Path, data: bytes) -> None:
+    """Store a resized image in the cache; a cache that cannot be written is only slower next time."""
+    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        temporary.replace(cached)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 THUMB_WIDTH = 96  # a paper's thumbnail, in CSS pixels: the width of the badge column
