@@ -63,3 +63,9 @@ def test_newest_first_sort_key_puts_ongoing_first():
     ranges = [parse_range(t) for t in ["2013 - 2017", "2020.9 -", "2017 - 2020"]]
     ordered = sorted(ranges, key=lambda r: r.sort_key, reverse=True)
     assert [str(r) for r in ordered] == ["2020.9 – present", "2017 – 2020", "2013 – 2017"]
+
+
+def test_dates_with_and_without_a_month_or_day_are_ordered_by_the_calendar() -> None:
+    year, may, may_first = parse_date("2024"), parse_date("2024.5"), parse_date("2024-05-01")
+    assert sorted([may_first, year, parse_date("2023-12-31"), may]) == [parse_date("2023-12-31"), year, may, may_first]
+    assert max([year, may]) == may and year < may < may_first

@@ -290,6 +290,15 @@ def test_us_letter_and_pdfa(small_site, tmp_path):
     assert "pdfaid:part" in meta and "pdfaid:conformance" in meta
 
 
+def test_pdfa_takes_its_date_from_dates_written_with_and_without_a_month(tmp_path):
+    """PDF/A needs a date: the newest in the data, here 2024.5 beside a year 2024 (the starter's
+    news and awards); comparing the two raised a TypeError before."""
+    site = make_site({"person": {"name": "Ada Lovelace"}, "sections": [
+        {"title": "Awards", "kind": "awards", "entries": [{"title": "A prize", "date": 2024}]}]},
+        [], {"pdf": {"pdfa": True}}, news=[{"date": "2024-05-01", "text": "News."}])
+    assert "CreationDate:    Wed May  1" in pdfinfo(render_pdf(site, REPO), tmp_path)
+
+
 # --- errors --------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ a start and an end; an end of `Now`/`present`/nothing means ongoing.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -38,14 +39,25 @@ class DateError(ValueError):
 HINT = "write a year (2020), year.month (2020.9), an ISO date (2020-09-01), or a range (2017 - 2020, 2023.6 - Now)"
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True, slots=True)
 class PartialDate:
-    """A year, maybe with month and day, and the text it was written as."""
+    """A year, maybe with month and day, and the text it was written as. Ordered by the calendar,
+    a date without its month (or day) first among those of its year (month): 2024 < 2024-05."""
 
     year: int
     month: int | None = None
     day: int | None = None
-    text: str = ""  # as written; compared last so ordering follows the calendar
+    text: str = ""  # as written; compared last
+
+    def __lt__(self, other: "PartialDate") -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._order < other._order
+
+    @property
+    def _order(self) -> tuple[int, int, int, str]:
+        return self.year, self.month or 0, self.day or 0, self.text
 
     @property
     def iso(self) -> str:
