@@ -2,7 +2,8 @@
 of `cv-site new`'s starter, tagged and the same bytes twice, with the same words as classic (no
 fact dropped or invented), section and paper titles in reading order and each date read with its
 entry; a golden of each new theme's Typst; a site's own theme files shadow the built-in theme's
-file by file. Needs poppler-utils (pdftotext, pdfinfo)."""
+file by file; a Typst error in a theme's block is named at its line. Needs poppler-utils
+(pdftotext, pdfinfo)."""
 
 from __future__ import annotations
 
@@ -297,7 +298,7 @@ def test_a_site_s_theme_files_shadow_the_built_in_ones_file_by_file(tmp_path: Pa
         '{% extends "theme/themes/modern/cv.typ.j2" %}\n{% block header %}#text("Own header"){% endblock %}\n')
     (own / "modern" / "sections" / "awards.typ.j2").write_text('#text("Own awards")\n')
     (own / "mine").mkdir()
-    (own / "mine" / "cv.typ.j2").write_text('{% extends "themes/common/frame.typ.j2" %}\n'
+    (own / "mine" / "cv.typ.j2").write_text('{% extends "frame.typ.j2" %}\n'
                                            '{% block style %}#let accent = red\n#let muted = gray\n'
                                            '#let margin = (left: 2cm, right: 2cm, top: 2cm, bottom: 2cm)\n'
                                            '#let space = (entry: 1em, head: 0.5em, line: 0.4em, bullets: 0.5em, row: 0.5em, intro: 1em)\n'
@@ -310,7 +311,29 @@ def test_a_site_s_theme_files_shadow_the_built_in_ones_file_by_file(tmp_path: Pa
         code, _ = PdfRenderer(tmp_path).typst_source(site_view(themed))
         assert ('"Own header"' in code and '"Own awards"' in code) == (theme == "modern")
         assert ("#let aside" in code) == (theme == "modern")  # the built-in modern's style block
-        assert ("#paper(" in code) == (theme != "mine")  # the built-in themes list papers with the shared partial
+        assert "#paper(" in code  # every theme, a site's own too, lists papers with classic's partial
         assert "#entry(" in code  # and the kinds no theme restyles with classic's partials
         text = pdf_text(PdfRenderer(tmp_path).render(site_view(themed)))
         assert ("Own header" in text) == (theme == "modern")
+
+
+@pytest.mark.parametrize("block", ["style", "layout", "header"])
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_typst_error_in_a_theme_s_block_names_its_line(theme: str, block: str, tmp_path: Path) -> None:
+    """A Typst error on the first line of a theme's block is located at that line of the theme's
+    file: the blocks open without stripping the newline that follows them (`-%}`), which would put
+    every error in the block's first lines one line above."""
+    from cv_site.errors import UserError
+
+    name = "cv.typ.j2" if theme == "classic" else f"themes/{theme}/cv.typ.j2"
+    lines = (ROOT / "templates" / name).read_text(encoding="utf-8").splitlines()
+    opening = next(i for i, line in enumerate(lines) if line.startswith("{% block " + block + " "))
+    lines.insert(opening + 1, "#bogus(")
+    (tmp_path / "templates" / name).parent.mkdir(parents=True)
+    (tmp_path / "templates" / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    site = small_site()
+    site = replace(site, settings=site.settings.replace(pdf=site.settings.pdf.replace(theme=theme)))
+    with pytest.raises(UserError) as caught:
+        PdfRenderer(tmp_path).render(site_view(site))
+    problem = caught.value.problems[0]
+    assert problem.file.endswith(name) and problem.line == opening + 2, (problem.file, problem.line)
