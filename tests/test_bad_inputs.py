@@ -586,6 +586,37 @@ def test_bibtex_warnings_do_not_stop_the_build(in_site: Path, capsys):
     assert captured.out.startswith("ok: 2 sections, 1 entries, 1 publications, 0 news, 1 warnings")
 
 
+# What BibTeX itself only warns about: a warning with its exact text, exit status 0, and the build goes on.
+WARNING_CASES = [
+    Case(
+        "BibTeX field given twice, one the site does not show",
+        {"data/publications.bib": GOOD_BIB.replace("  year", "  bibsource = {a.bib},\n  bibsource = {b.bib},\n  year")},
+        "data/publications.bib:6:1: warning: lovelace1843notes: duplicate field 'bibsource' (first given on line 5); "
+        "the first value is kept\n"
+        "    hint: remove one of them; BibTeX uses the first",
+        status=0,
+    ),
+    Case(
+        "BibTeX field the site shows given twice with the same value",
+        {"data/publications.bib": GOOD_BIB.replace("  year = {1843},\n", "  year = {1843},\n  year = 1843,\n")},
+        "data/publications.bib:6:1: warning: lovelace1843notes: duplicate field 'year' (first given on line 5); "
+        "the first value is kept\n"
+        "    hint: remove one of them; BibTeX uses the first",
+        status=0,
+    ),
+]
+
+
+@pytest.mark.parametrize("command", [("check",), ("build", "--no-pdf")])
+@pytest.mark.parametrize("case", WARNING_CASES, ids=[c.name for c in WARNING_CASES])
+def test_a_bibtex_warning_is_printed_exactly_and_the_build_goes_on(case: Case, command: tuple[str, ...],
+                                                                   in_site: Path, capsys):
+    write_site(in_site, case.files)
+    assert main(list(command)) == case.status
+    assert capsys.readouterr().err == case.expected + "\n"
+    assert (in_site / "_site" / "index.html").exists() == (command[0] == "build")
+
+
 def write_site(root: Path, files: dict[str, str | bytes | None]) -> Path:
     defaults: dict[str, str | bytes | None] = {"data/cv.yml": GOOD_CV, "data/publications.bib": GOOD_BIB}
     for relative, content in {**defaults, **files}.items():

@@ -301,6 +301,40 @@ def test_duplicate_fields_are_errors_and_the_first_value_wins() -> None:
     ]
 
 
+DUPLICATE_WARNING = "; the first value is kept\n    hint: remove one of them; BibTeX uses the first"
+
+
+def test_a_duplicate_field_the_site_does_not_show_is_a_warning_and_the_first_value_wins() -> None:
+    text = ("@misc{a, author={A B}, title={T},\n  bibsource = {first.bib},\n  Acknowledgement = {x},\n"
+            "  BibSource = {second.bib},\n  acknowledgement = {y},\n  subject = {s}, subject = {s}}")
+    (paper,), problems = load(text)
+    assert (paper.fields["bibsource"], paper.fields["acknowledgement"]) == ("first.bib", "x")
+    assert problems == [
+        "data/papers.bib:4:1: warning: a: duplicate field 'bibsource' (first given on line 2)" + DUPLICATE_WARNING,
+        "data/papers.bib:5:1: warning: a: duplicate field 'acknowledgement' (first given on line 3)" + DUPLICATE_WARNING,
+        "data/papers.bib:6:1: warning: a: duplicate field 'subject' (first given on line 6)" + DUPLICATE_WARNING,
+    ]
+
+
+@pytest.mark.parametrize(("first", "again"), [("{1843}", "1843"), ('"Notes"', "{Notes}"), ("{A  B}", "{A B}"),
+                                              ("{J}", "jn"), ("sep", "{September}")])
+def test_a_shown_field_given_twice_with_the_same_value_is_a_warning(first: str, again: str) -> None:
+    """The same value however written: braces or quotes, spaces, a @string macro."""
+    text = (f"@string{{jn = {{J}}}}\n@article{{a, author={{A B}}, title={{T}}, journal={{J}}, year=2001,\n"
+            f"  note = {first},\n  note = {again}}}")
+    (paper,), problems = load(text)
+    assert problems == ["data/papers.bib:4:1: warning: a: duplicate field 'note' (first given on line 3)" + DUPLICATE_WARNING]
+
+
+@pytest.mark.parametrize("field", ["title", "author", "year", "month", "journal", "pages", "doi", "url", "pdf", "code",
+                                   "abstract", "selected", "keywords", "note", "issn"])
+def test_a_shown_field_given_twice_with_two_values_is_an_error(field: str) -> None:
+    (paper,), problems = load(f"@article{{a,\n  {field} = {{1}},\n  {field.upper()} = {{2}}}}")
+    assert [p for p in problems if "duplicate" in p] == [
+        f"data/papers.bib:3:1: a: duplicate field '{field}' (first given on line 2)\n"
+        "    hint: remove one of them; BibTeX uses the first"]
+
+
 @pytest.mark.parametrize("field", ["pdf", "code", "html", "url", "website", "slides"])
 def test_unsafe_links_are_errors(field: str) -> None:
     publications, problems = load(f"@misc{{a, author={{A B}}, title={{T}},\n  {field} = {{javascript:alert(1)}}}}")

@@ -145,7 +145,7 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 def test_every_good_corpus_entry_is_on_the_site_and_in_the_pdf(corpus_site: dict[str, bytes]) -> None:
     keys = [p.key for name in GOOD for p in load_file(name)[0]]
-    assert len(keys) == 39
+    assert len(keys) == 41
     for key in keys:
         assert any(path.startswith("publications/") and path.endswith(".bib") and key.encode() in content
                    for path, content in corpus_site.items()), key
@@ -279,3 +279,57 @@ def test_twenty_thousand_entries_all_come_through() -> None:
     publications, problems = load_bibtex("\n\n".join(entries), "data/many.bib", OWNER)
     assert problems == [] and len(publications) == 20_000
     assert publications[-1].title == "Title 19999 with Braces and é" and publications[-1].authors[1].is_owner
+
+
+# --- what BibTeX only warns about: the build goes on -------------------------------------------------
+
+DUPLICATE_HINT = "\n    hint: remove one of them; BibTeX uses the first"
+
+
+def run(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *command: str) -> tuple[int, str]:
+    """`cv-site COMMAND` in the site's folder: its exit status and what it printed on stderr."""
+    from cv_site.cli import main
+
+    monkeypatch.chdir(root)
+    status = main(list(command))
+    return status, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [("check",), ("build", "--no-pdf")])
+def test_duplicate_fields_the_site_does_not_show_are_warnings(command: tuple[str, ...], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """An archive bibliography merged from two: `bibsource`, `acknowledgement`, `subject` given twice,
+    and `ISSN` twice with the same value. BibTeX keeps the first; so does cv-site, and says so."""
+    root = make_site(tmp_path, {"tex_archive_duplicates.bib": (WILD / "tex_archive_duplicates.bib").read_bytes()})
+    status, err = run(root, monkeypatch, capsys, *command)
+    file = "data/tex_archive_duplicates.bib"
+    path_hint = "\n    hint: write the text it stands for (cv-site does not read \\newcommand or @preamble)\n"
+    assert (status, err) == (0, (
+        f"{file}:39:1: warning: Knuth:1984:LP: unknown LaTeX command \\path in field 'acknowledgement'; kept as "
+        "written" + path_hint
+        + f"{file}:41:1: warning: Knuth:1984:LP: duplicate field 'bibsource' (first given on line 38); the first "
+        "value is kept" + DUPLICATE_HINT + "\n"
+        f"{file}:42:1: warning: Knuth:1984:LP: duplicate field 'acknowledgement' (first given on line 39); the first "
+        "value is kept" + DUPLICATE_HINT + "\n"
+        f"{file}:57:1: warning: Knuth:1989:ETT: duplicate field 'issn' (first given on line 54); the first value is "
+        "kept" + DUPLICATE_HINT + "\n"
+        f"{file}:58:1: warning: Knuth:1989:ETT: duplicate field 'subject' (first given on line 55); the first value "
+        "is kept" + DUPLICATE_HINT + "\n"
+        f"{file}:59:1: warning: Knuth:1989:ETT: unknown LaTeX command \\path in field 'acknowledgement'; kept as "
+        "written" + path_hint))
+    if command[0] == "build":
+        page = (root / "_site" / "publications" / "index.html").read_text("utf-8")
+        assert "Literate Programming" in page and "The Errors of TeX" in page
+
+
+def test_a_duplicate_shown_field_with_two_values_stays_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys) -> None:
+    text = (WILD / "tex_archive_duplicates.bib").read_text("utf-8")
+    text = text.replace('  subject =      "K.6.3', '  pages =        "607--686",\n  subject =      "K.6.3')
+    root = make_site(tmp_path, {"tex_archive_duplicates.bib": text.encode()})
+    status, err = run(root, monkeypatch, capsys, "build", "--no-pdf")
+    assert status == 1
+    assert ("data/tex_archive_duplicates.bib:58:1: Knuth:1989:ETT: duplicate field 'pages' (first given on line 51)"
+            + DUPLICATE_HINT + "\n") in err
+    assert err.endswith("\n1 error found; nothing was written.\n")
+    assert not (root / "_site").exists()

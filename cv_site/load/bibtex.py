@@ -22,7 +22,7 @@ from cv_site.load.bibblocks import (
     read_blocks,
     split_pieces,
 )
-from cv_site.load.entries import STANDARD_FIELDS, Entry, Problems, publication
+from cv_site.load.entries import SHOWN_FIELDS, STANDARD_FIELDS, Entry, Problems, publication
 from cv_site.model import Publication
 from cv_site.schema import Person
 from cv_site.text.latex import clear_cache as clear_latex_cache
@@ -124,13 +124,24 @@ class _Loader:
         entry = Entry(raw.key, raw.entry_type.lower(), raw.line)
         for name, value, line in raw.fields:
             name = name.lower()
+            resolved = _squash_spaces(self.resolve(value, entry.key, line, f"field '{name}'"))
             if name in entry.fields:
-                message = f"duplicate field '{name}' (first given on line {entry.lines[name]})"
-                self.report(line, entry.key, message, "remove one of them; BibTeX uses the first")
+                self.report_duplicate_field(entry, name, resolved, line)
                 continue
-            entry.fields[name] = _squash_spaces(self.resolve(value, entry.key, line, f"field '{name}'"))
+            entry.fields[name] = resolved
             entry.lines[name] = line
         return entry
+
+    def report_duplicate_field(self, entry: Entry, name: str, value: str, line: int) -> None:
+        """A field given again (on `line`): BibTeX keeps the first value, and so does cv-site. Only
+        a field the site shows, given two different values, is an error: which one was meant?"""
+        first = f"first given on line {entry.lines[name]}"
+        hint = "remove one of them; BibTeX uses the first"
+        if name in SHOWN_FIELDS and value != entry.fields[name]:
+            self.report(line, entry.key, f"duplicate field '{name}' ({first})", hint)
+        else:
+            message = f"duplicate field '{name}' ({first}); the first value is kept"
+            self.report(line, entry.key, message, hint, severity="warning")
 
     def is_new_key(self, entry: Entry, first_lines: dict[str, int]) -> bool:
         """BibTeX keys are case-insensitive, so 'Guo2024' and 'guo2024' are the same key."""

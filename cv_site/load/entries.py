@@ -15,6 +15,7 @@ from cv_site.errors import Problem, Severity
 from cv_site.labels import MONTH_NAMES
 from cv_site.links import ARXIV_PREFIX, PAPER_LINK_KINDS, Link, UNSAFE_LINK, is_safe_url, make_link
 from cv_site.model import Publication, SourceRef
+from cv_site.schema import Settings
 from cv_site.text.dates import MONTHS, DateError, parse_date
 from cv_site.text.latex import latex_to_marked, unescape_url, unknown_commands
 from cv_site.text.names import NameList, OwnerMatcher, read_names
@@ -35,6 +36,14 @@ VERBATIM_FIELDS = frozenset(
 )  # fmt: skip
 NAME_FIELDS = ("author", "editor")
 _LINK_FIELDS = (*PAPER_LINK_KINDS, "url")
+# The fields a reader sees: in a paper's line, page, links, reference in a citation style (views/,
+# citations/) or BibTeX (STANDARD_FIELDS), and those that choose what a CV lists (al-folio's
+# `selected`, the default tag fields). Given twice with two values, it matters which was meant.
+SHOWN_FIELDS = frozenset(
+    [*STANDARD_FIELDS, *_LINK_FIELDS, "abstract", "annotation", "award", "abbr", "selected", "preview",
+     "crossref", "eventtitle", "maintitle", "location", "holder", "version", "issue", "eprintclass",
+     *Settings.model_fields["tag_fields"].default]
+)  # fmt: skip
 # al-folio keeps these next to the page when given as a bare file name.
 ASSET_LINK_KINDS = frozenset({"pdf", "supp", "poster", "slides"})
 # Links that is_safe_url accepts anyway, told by their start: checking 20,000 links (5,000
