@@ -604,6 +604,14 @@ WARNING_CASES = [
         "    hint: remove one of them; BibTeX uses the first",
         status=0,
     ),
+    Case(
+        "ftp:// link in BibTeX",
+        {"data/publications.bib": GOOD_BIB.replace("  year", "  url = {ftp://ftp.example.org/notes.ps},\n  year")},
+        "data/publications.bib:5:1: warning: lovelace1843notes: field 'url' is an ftp:// address: browsers no longer "
+        "open it; the link is left out (got 'ftp://ftp.example.org/notes.ps')\n"
+        "    hint: give the file's http(s) address, or remove the field",
+        status=0,
+    ),
 ]
 
 

@@ -335,6 +335,28 @@ def test_a_shown_field_given_twice_with_two_values_is_an_error(field: str) -> No
         "    hint: remove one of them; BibTeX uses the first"]
 
 
+@pytest.mark.parametrize("field", ["pdf", "code", "html", "url", "website", "slides", "supp", "poster", "video", "blog"])
+@pytest.mark.parametrize("address", ["ftp://ftp.example.org/pub/paper.ps.gz", "FTP://ftp.example.org/a.pdf",
+                                     " ftp://ftp.example.org/a.pdf"])
+def test_an_ftp_link_is_a_warning_and_is_left_out(field: str, address: str) -> None:
+    text = f"@misc{{a, author={{A B}}, title={{T}},\n  {field} = {{{address}}},\n  doi = {{10.1000/x}}}}"
+    (paper,), problems = load(text)
+    assert [link.kind.name for link in paper.links] == ["doi"]
+    assert field not in paper.fields
+    assert problems == [
+        f"data/papers.bib:2:1: warning: a: field '{field}' is an ftp:// address: browsers no longer open it; the link "
+        f"is left out (got {address.strip()!r})\n    hint: give the file's http(s) address, or remove the field"]
+
+
+@pytest.mark.parametrize("address", ["file:///home/me/papers/a.pdf", "data:text/html,x", "vbscript:msgbox(1)"])
+def test_other_schemes_stay_unsafe_links(address: str) -> None:
+    """file:// included: it names a file on the computer that wrote it (tests/test_hostile_links.py)."""
+    (paper,), problems = load(f"@misc{{a, author={{A B}}, title={{T}},\n  url = {{{address}}}}}")
+    assert paper.links == ()
+    assert problems == [f"data/papers.bib:2:1: a: unsafe link in field 'url': only http(s), mailto and relative links "
+                        f"are allowed (got {address!r})"]
+
+
 @pytest.mark.parametrize("field", ["pdf", "code", "html", "url", "website", "slides"])
 def test_unsafe_links_are_errors(field: str) -> None:
     publications, problems = load(f"@misc{{a, author={{A B}}, title={{T}},\n  {field} = {{javascript:alert(1)}}}}")

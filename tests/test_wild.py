@@ -145,7 +145,7 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 def test_every_good_corpus_entry_is_on_the_site_and_in_the_pdf(corpus_site: dict[str, bytes]) -> None:
     keys = [p.key for name in GOOD for p in load_file(name)[0]]
-    assert len(keys) == 41
+    assert len(keys) == 43
     for key in keys:
         assert any(path.startswith("publications/") and path.endswith(".bib") and key.encode() in content
                    for path, content in corpus_site.items()), key
@@ -333,3 +333,29 @@ def test_a_duplicate_shown_field_with_two_values_stays_an_error(tmp_path: Path, 
             + DUPLICATE_HINT + "\n") in err
     assert err.endswith("\n1 error found; nothing was written.\n")
     assert not (root / "_site").exists()
+
+
+@pytest.mark.parametrize("command", [("check",), ("build", "--no-pdf")])
+def test_an_ftp_link_is_left_out_with_a_warning(command: tuple[str, ...], tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    root = make_site(tmp_path, {"ftp_links.bib": (WILD / "ftp_links.bib").read_bytes()})
+    status, err = run(root, monkeypatch, capsys, *command)
+    assert (status, err) == (0, (
+        "data/ftp_links.bib:9:1: warning: guo1996sparse: field 'url' is an ftp:// address: browsers no longer open "
+        "it; the link is left out (got 'ftp://reports.stanford.edu/pub/cstr/reports/cs/tr/96/157...)\n"
+        "    hint: give the file's http(s) address, or remove the field\n"
+        "data/ftp_links.bib:18:1: warning: guo1998tiles: field 'pdf' is an ftp:// address: browsers no longer open "
+        "it; the link is left out (got 'FTP://ftp.example.edu/pub/papers/guo98tiles.pdf')\n"
+        "    hint: give the file's http(s) address, or remove the field\n"))
+    if command[0] == "build":
+        pages = "".join(path.read_text("utf-8") for path in (root / "_site").rglob("*.html"))
+        assert "Sparse Codes for Natural Images" in pages and "Tiling the Plane with Few Colours" in pages
+        assert re.search(r'="\s*ftp:', pages, re.IGNORECASE) is None  # no link; the BibTeX box keeps its text
+        assert 'href="https://example.edu/~guo/tiles/"' in pages
+
+
+def test_an_ftp_link_is_left_out_of_the_reference_too() -> None:
+    (report, paper), problems = load_file("ftp_links.bib")
+    assert "url" not in report.fields and "pdf" not in paper.fields
+    assert [link.kind.name for link in paper.links] == ["html"]
+    assert "ftp://reports.stanford.edu/" in report.bibtex  # the BibTeX offered for download is as written

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from cv_site.errors import Problem, Severity
 from cv_site.labels import MONTH_NAMES
-from cv_site.links import ARXIV_PREFIX, PAPER_LINK_KINDS, Link, UNSAFE_LINK, is_safe_url, make_link
+from cv_site.links import ARXIV_PREFIX, PAPER_LINK_KINDS, Link, UNSAFE_LINK, is_safe_url, make_link, readable_url
 from cv_site.model import Publication, SourceRef
 from cv_site.schema import Settings
 from cv_site.text.dates import MONTHS, DateError, parse_date
@@ -117,6 +117,7 @@ def publication(entry: Entry, owner: OwnerMatcher, problems: Problems) -> Public
     venue = _venue(venue_kind, fields)
     arxiv_id = _arxiv_id(fields)
     _check_required(entry, entry_type, fields, year, problems)
+    links = _links(entry, fields, arxiv_id, problems)  # removes from `fields` the links it leaves out
     return Publication(
         key=entry.key,
         entry_type=entry_type,
@@ -130,7 +131,7 @@ def publication(entry: Entry, owner: OwnerMatcher, problems: Problems) -> Public
         venue_kind=venue_kind,
         status=_status(entry_type, fields, venue, arxiv_id),
         fields=fields,
-        links=_links(entry, fields, arxiv_id, problems),
+        links=links,
         bibtex=_bibtex(entry_type, entry, names, month),
         source=SourceRef(problems.file, entry.line),
         selected=fields.get("selected", "").strip().lower() in ("true", "yes", "1"),
@@ -248,7 +249,8 @@ def _status(entry_type: str, fields: dict[str, str], venue: str, arxiv_id: str) 
 
 
 def _links(entry: Entry, fields: dict[str, str], arxiv_id: str, problems: Problems) -> tuple[Link, ...]:
-    """Paper links in PAPER_LINK_KINDS order; `url` only when no project page says the same."""
+    """Paper links in PAPER_LINK_KINDS order; `url` only when no project page says the same. An
+    ftp:// link is left out, its field too (a reference in a citation style would print it)."""
     links = {}
     for kind in _LINK_FIELDS:
         if kind == "arxiv" and arxiv_id:
@@ -261,6 +263,11 @@ def _links(entry: Entry, fields: dict[str, str], arxiv_id: str, problems: Proble
         link = make_link(kind, _asset_path(kind, value))
         if link.href.startswith(_SURELY_SAFE) or is_safe_url(link.href):
             links[kind] = link
+        elif readable_url(link.href).lower().startswith("ftp:"):
+            message = f"field '{kind}' is an ftp:// address: browsers no longer open it; the link is left out"
+            hint = "give the file's http(s) address, or remove the field"
+            problems.report(entry.lines.get(kind, entry.line), entry.key, message, hint, value, "warning")
+            fields.pop(kind, None)
         else:
             message = f"unsafe link in field '{kind}': {UNSAFE_LINK}"
             problems.report(entry.lines.get(kind, entry.line), entry.key, message, value=value)
