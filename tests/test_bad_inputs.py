@@ -425,9 +425,9 @@ CASES = [
         "relative links are allowed (got 'javascript:alert(1)')",
     ),
     Case(
-        "BibTeX file is not UTF-8",
-        {"data/publications.bib": GOOD_BIB.replace("Ada", "Ad\xe0").encode("latin-1")},
-        "data/publications.bib:3:25: not UTF-8: byte 0xe0 at offset 96 cannot be decoded\n"
+        "BibTeX file is neither UTF-8 nor Windows-1252",  # MS-DOS's code page 437: ü is 0x81
+        {"data/publications.bib": GOOD_BIB.replace("Ada", "Ad\xfc").encode("cp437")},
+        "data/publications.bib:3:25: not UTF-8: byte 0x81 at offset 96 cannot be decoded\n"
         "    hint: save the file as UTF-8 (most editors: 'Save with encoding')",
     ),
     Case(
@@ -610,6 +610,16 @@ WARNING_CASES = [
         "data/publications.bib:5:1: warning: lovelace1843notes: field 'url' is an ftp:// address: browsers no longer "
         "open it; the link is left out (got 'ftp://ftp.example.org/notes.ps')\n"
         "    hint: give the file's http(s) address, or remove the field",
+        status=0,
+    ),
+    Case(
+        "BibTeX file in Windows-1252",
+        {"data/publications.bib": GOOD_BIB.replace("Ada", "Ad\xe0").encode("cp1252")},
+        "data/publications.bib:3:25: warning: not UTF-8 but Windows-1252 (Latin-1): read as Windows-1252 "
+        "(byte 0xe0 is 'à')\n"
+        "    hint: convert it to UTF-8: iconv -f windows-1252 -t utf-8 data/publications.bib > "
+        "data/publications.bib.utf8 && mv data/publications.bib.utf8 data/publications.bib, "
+        "or save it as UTF-8 in your editor",
         status=0,
     ),
 ]

@@ -245,15 +245,6 @@ def test_broken_file_reports_every_problem_and_keeps_every_good_entry(tmp_path: 
     assert not (root / "_site").exists()  # nothing written
 
 
-def test_non_utf8_names_the_byte_offset(tmp_path: Path) -> None:
-    raw = (WILD / "latin1.bib.bytes").read_bytes()
-    root = make_site(tmp_path, {"latin1.bib": raw})
-    with pytest.raises(UserError) as error:
-        build_site(root)
-    offset = raw.index(b"\xfc")
-    assert f"latin1.bib:2:14: not UTF-8: byte 0xfc at offset {offset} cannot be decoded" in str(error.value)
-
-
 def test_bom_and_crlf_load_with_the_right_lines(tmp_path: Path) -> None:
     root = make_site(tmp_path, {"bom_crlf.bib": (WILD / "bom_crlf.bib").read_bytes()})
     site = load_site(root)
@@ -284,6 +275,8 @@ def test_twenty_thousand_entries_all_come_through() -> None:
 # --- what BibTeX only warns about: the build goes on -------------------------------------------------
 
 DUPLICATE_HINT = "\n    hint: remove one of them; BibTeX uses the first"
+CONVERT_HINT = ("\n    hint: convert it to UTF-8: iconv -f windows-1252 -t utf-8 data/{0} > data/{0}.utf8 && "
+                "mv data/{0}.utf8 data/{0}, or save it as UTF-8 in your editor")
 
 
 def run(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *command: str) -> tuple[int, str]:
@@ -359,3 +352,53 @@ def test_an_ftp_link_is_left_out_of_the_reference_too() -> None:
     assert "url" not in report.fields and "pdf" not in paper.fields
     assert [link.kind.name for link in paper.links] == ["html"]
     assert "ftp://reports.stanford.edu/" in report.bibtex  # the BibTeX offered for download is as written
+
+
+@pytest.mark.parametrize("command", [("check",), ("build", "--no-pdf")])
+def test_a_windows_1252_file_is_read_with_a_warning(command: tuple[str, ...], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """Written on Windows by an older reference manager: é, ü, ’, “ ” and – as single bytes, CRLF."""
+    raw = (WILD / "cp1252.bib.bytes").read_bytes()
+    assert b"\xe9" in raw and b"\xfc" in raw and b"\x92" in raw and b"\x93" in raw and b"\r\n" in raw
+    root = make_site(tmp_path, {"cp1252.bib": raw})
+    status, err = run(root, monkeypatch, capsys, *command)
+    assert (status, err) == (0, "data/cp1252.bib:1:20: warning: not UTF-8 but Windows-1252 (Latin-1): read as "
+                                "Windows-1252 (byte 0x92 is '’')" + CONVERT_HINT.format("cp1252.bib") + "\n")
+    site = load_site(root)
+    assert [(p.key, p.source.line, p.title, [a.display for a in p.authors], p.venue) for p in site.publications] == [
+        ("guo2005", 12, "Café Tables: Naïve Layouts for Übersichten", ["Qiushan Guo", "Renée Schürmann"],
+         "Actes de la Conférence Francophone"),
+        ("dupont2003", 3, "L’analyse des données “bruitées”", ["André Dupont", "Jürgen Müller"],
+         "Revue d’Intelligence Artificielle"),
+    ]
+    assert site.publications[1].fields["pages"] == "211–230"
+    if command[0] == "build":
+        page = (root / "_site" / "publications" / "index.html").read_text("utf-8")
+        assert "L’analyse des données “bruitées”" in page and "Renée Schürmann" in page
+
+
+def test_a_latin_1_file_is_read_as_windows_1252(tmp_path: Path) -> None:
+    raw = (WILD / "latin1.bib.bytes").read_bytes()
+    site = load_site(make_site(tmp_path, {"latin1.bib": raw}))
+    assert [a.display for a in site.publications[0].authors] == ["Jörg Müller"]
+    assert [str(w) for w in site.warnings if w.file.endswith("latin1.bib")] == [
+        f"{tmp_path}/data/latin1.bib:2:14: warning: not UTF-8 but Windows-1252 (Latin-1): read as Windows-1252 "
+        f"(byte 0xfc is 'ü')" + CONVERT_HINT.replace("data/", f"{tmp_path}/data/").format("latin1.bib")]
+
+
+def test_a_file_neither_utf8_nor_windows_1252_is_a_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys) -> None:
+    """An MS-DOS file (code page 437: ü is 0x81, which Windows-1252 leaves undefined), and a UTF-8
+    file with one stray Windows-1252 byte (read as Windows-1252, its UTF-8 would be "MÃ¼ller")."""
+    raw = (WILD / "dos_cp437.bib.bytes").read_bytes()
+    utf8 = "@article{mixed,\n  author = {Müller, Jürgen},\n  title = {Caf".encode() + b"\xe9}, year = 2001}\n"
+    binary = b"@misc{x, title = {\xe9}}\n\x00\x01\x02"
+    root = make_site(tmp_path, {"dos.bib": raw, "mixed.bib": utf8, "zbinary.bib": binary})
+    status, err = run(root, monkeypatch, capsys, "check")
+    hint = "\n    hint: save the file as UTF-8 (most editors: 'Save with encoding')\n"
+    dos_offset, mixed_offset = raw.index(b"\x81"), utf8.index(b"\xe9")
+    assert (status, err) == (1, (
+        f"data/dos.bib:4:14: not UTF-8: byte 0x81 at offset {dos_offset} cannot be decoded" + hint
+        + f"data/mixed.bib:3:15: not UTF-8: byte 0xe9 at offset {mixed_offset} cannot be decoded" + hint
+        + "data/zbinary.bib:1:19: not UTF-8: byte 0xe9 at offset 18 cannot be decoded" + hint
+        + "3 errors found; nothing was written.\n"))

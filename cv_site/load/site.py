@@ -20,7 +20,7 @@ from cv_site.load.posts import PostCache, load_posts
 from cv_site.errors import Problem, UserError, did_you_mean, display_path, parse_loc
 from cv_site.model import Publication, SiteModel
 from cv_site.schema import ProjectsSection, CvFile, NewsFile, Person, PublicationsSection, Record, Settings
-from cv_site.load.textfile import decode_text, read_text
+from cv_site.load.textfile import decode_text, read_bib_text
 from cv_site.load.variants import check_variants, citation_styles
 from cv_site.load.yamlfile import YamlDocument, parse_yaml, validate
 
@@ -130,7 +130,7 @@ class Loader:
         for gone in set(self._bib) - set(paths):
             del self._bib[gone]
         for path in paths:
-            text = read_text(path, problems)
+            text = read_bib_text(path, problems)
             if text is None:
                 continue
             if not self.keep:
