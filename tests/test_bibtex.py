@@ -348,9 +348,18 @@ def test_an_ftp_link_is_a_warning_and_is_left_out(field: str, address: str) -> N
         f"is left out (got {address.strip()!r})\n    hint: give the file's http(s) address, or remove the field"]
 
 
-@pytest.mark.parametrize("address", ["file:///home/me/papers/a.pdf", "data:text/html,x", "vbscript:msgbox(1)"])
+def test_a_file_link_is_left_out_with_a_warning() -> None:
+    """Reference managers write file:// links to the PDF on the owner's computer: no visitor can open one."""
+    (paper,), problems = load("@misc{a, author={A B}, title={T},\n  url = {file:///home/me/papers/a.pdf}}")
+    assert paper.links == () and "url" not in paper.fields
+    assert problems == [
+        "data/papers.bib:2:1: warning: a: field 'url' is a file:// address: it names a file on the computer that "
+        "wrote the entry, which no visitor can open; the link is left out (got 'file:///home/me/papers/a.pdf')\n"
+        "    hint: give the file's http(s) address, or remove the field"]
+
+
+@pytest.mark.parametrize("address", ["data:text/html,x", "vbscript:msgbox(1)"])
 def test_other_schemes_stay_unsafe_links(address: str) -> None:
-    """file:// included: it names a file on the computer that wrote it (tests/test_hostile_links.py)."""
     (paper,), problems = load(f"@misc{{a, author={{A B}}, title={{T}},\n  url = {{{address}}}}}")
     assert paper.links == ()
     assert problems == [f"data/papers.bib:2:1: a: unsafe link in field 'url': only http(s), mailto and relative links "

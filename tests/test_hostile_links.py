@@ -430,6 +430,8 @@ def test_is_safe_url_accepts(url: str) -> None:
 # BibTeX folds whitespace (`java script:` is a relative URL, harmless), and a BibTeX link that
 # starts with https:// is an https link whatever follows (`https://[ipv6` is refused in site.yml).
 HARMLESS_IN_BIBTEX = {"java\tscript:alert(1)", "java\nscript:alert(1)", "https://[ipv6"}
+# A file:// link in a BibTeX entry (reference managers write them) is left out with a warning.
+LEFT_OUT_IN_BIBTEX = {"file:///etc/passwd"}
 
 
 @pytest.mark.parametrize("url", [url for url in UNSAFE_URLS if "\x00" not in url])  # YAML refuses U+0000
@@ -445,9 +447,13 @@ def test_unsafe_links_in_yaml_and_bibtex_are_located_errors(url: str, tmp_path: 
     located = sorted((p.key, p.message) for p in raised.value.problems if p.severity == "error")
     message = "only http(s), mailto and relative links are allowed"
     expected = [("person.affiliation_url", message), ("person.links.homepage", message)]
-    if url not in HARMLESS_IN_BIBTEX:
+    if url not in HARMLESS_IN_BIBTEX | LEFT_OUT_IN_BIBTEX:
         expected += [("lovelace1843notes", f"unsafe link in field '{field}': {message}") for field in ("code", "html", "blog")]
     assert located == sorted(expected)
+    if url in LEFT_OUT_IN_BIBTEX:
+        warned = sorted(p.message for p in raised.value.problems if p.severity == "warning" and p.key == "lovelace1843notes")
+        assert warned == [f"field '{field}' is a file:// address: it names a file on the computer that wrote the entry, "
+                          "which no visitor can open; the link is left out" for field in ("blog", "code", "html")]
 
 
 # --- a refused link keeps its text, and nothing else --------------------------------------------

@@ -248,9 +248,17 @@ def _status(entry_type: str, fields: dict[str, str], venue: str, arxiv_id: str) 
     return "published"
 
 
+# Links that old bibliographies hold and no visitor can follow: left out with a warning (BibTeX
+# itself has no opinion on them), where javascript: and the like are errors.
+_LEFT_OUT_SCHEMES = {
+    "ftp": "an ftp:// address: browsers no longer open it",
+    "file": "a file:// address: it names a file on the computer that wrote the entry, which no visitor can open",
+}
+
+
 def _links(entry: Entry, fields: dict[str, str], arxiv_id: str, problems: Problems) -> tuple[Link, ...]:
     """Paper links in PAPER_LINK_KINDS order; `url` only when no project page says the same. An
-    ftp:// link is left out, its field too (a reference in a citation style would print it)."""
+    ftp:// or file:// link is left out, its field too (a reference in a citation style would print it)."""
     links = {}
     for kind in _LINK_FIELDS:
         if kind == "arxiv" and arxiv_id:
@@ -263,8 +271,8 @@ def _links(entry: Entry, fields: dict[str, str], arxiv_id: str, problems: Proble
         link = make_link(kind, _asset_path(kind, value))
         if link.href.startswith(_SURELY_SAFE) or is_safe_url(link.href):
             links[kind] = link
-        elif readable_url(link.href).lower().startswith("ftp:"):
-            message = f"field '{kind}' is an ftp:// address: browsers no longer open it; the link is left out"
+        elif (scheme := readable_url(link.href).lower().partition(":")[0]) in _LEFT_OUT_SCHEMES:
+            message = f"field '{kind}' is {_LEFT_OUT_SCHEMES[scheme]}; the link is left out"
             hint = "give the file's http(s) address, or remove the field"
             problems.report(entry.lines.get(kind, entry.line), entry.key, message, hint, value, "warning")
             fields.pop(kind, None)
