@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from cv_site.errors import Problem, UserError, did_you_mean
+from cv_site.errors import CitationError, Problem, UserError, did_you_mean
 from cv_site.load.site import Loader
 from cv_site.model import Publication, SiteModel
 from cv_site.output import check_place, claim, locked
@@ -110,10 +110,13 @@ class Builder:
         timings: dict[str, float] = {}
         with _timed(timings, "load"):
             site = self.loader.load()
-        with _timed(timings, "views"):
-            view = site_view(site, self._views)
+        try:
+            with _timed(timings, "views"):
+                view = site_view(site, self._views)
+        except CitationError as error:
+            raise UserError([self.loader.locate(_citation_problem(site, error))]) from None
         has_pdf = self.options.pdf and site.settings.pdf.enabled
-        cvs = _chosen_cvs(site, self.options.cv)
+        cvs = _chosen_cvs(site, self.options.cv, has_pdf)
         writer = self._writer(output, recorded, partial=self.options.cv is not None)
         pdf_warnings: list[Problem] = []
         rendered = 0
@@ -159,6 +162,8 @@ class Builder:
             self._pdf_renderer = PdfRenderer(self.options.source)
         try:
             return self._pdf_renderer.render(view, variant)
+        except CitationError as error:  # a variant's own style, which formats its papers here
+            raise UserError([self.loader.locate(_citation_problem(view.model, error))]) from None
         except UserError as error:  # the PDF knows the key of a text it cannot print, the loader its line
             raise UserError([self.loader.locate(problem) for problem in error.problems]) from None
 
@@ -170,16 +175,28 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     timings[stage] = time.perf_counter() - started
 
 
-def _chosen_cvs(site: SiteModel, wanted: str | None) -> list[CvVariant | None]:
+def _chosen_cvs(site: SiteModel, wanted: str | None, has_pdf: bool) -> list[CvVariant | None]:
     """The CVs a build makes: the full one (None) and every variant, or the one `--cv` names."""
     cvs: list[CvVariant | None] = [None, *site.settings.cvs]
     if wanted is None:
         return cvs
+    if not has_pdf:
+        raise UserError([Problem("--cv", None, None, "", "builds a PDF, and this build makes none",
+                                 hint="drop --no-pdf, or set pdf.enabled: true in data/site.yml")])
     ids = [FULL_CV, *(variant.id for variant in site.settings.cvs)]
     if wanted not in ids:
         raise UserError([Problem("--cv", None, None, "", "no CV has this id", value=wanted,
                                  hint=did_you_mean(wanted, ids) or "CVs: " + ", ".join(ids))])
     return [cvs[ids.index(wanted)]]
+
+
+def _citation_problem(site: SiteModel, error: CitationError) -> Problem:
+    """A site's own citation style failing on a paper, at the setting that names it."""
+    settings = [("citation_style", site.settings.citation_style),
+                *((f"cvs[{index}].citation_style", cv.citation_style) for index, cv in enumerate(site.settings.cvs))]
+    key = next((key for key, value in settings if value == error.style), "citation_style")
+    return Problem("data/site.yml", None, None, key, str(error),
+                   hint="correct the style file, or use a built-in style (apa, ieee, chicago-author-date, ...)")
 
 
 def _too_long(site: SiteModel, variant: CvVariant | None, pdf: bytes) -> list[Problem]:

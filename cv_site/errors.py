@@ -58,6 +58,15 @@ class Problem:
         return (self.file, self.line or 0, self.column or 0, self.key)
 
 
+class CitationError(ValueError):
+    """A site's own citation style that cannot format a paper (citeproc-py failed on it); `style`:
+    the value site.yml names it by."""
+
+    def __init__(self, message: str, style: str):
+        super().__init__(message)
+        self.style = style
+
+
 class UserError(Exception):
     """Bad input: carries every problem found. Printed without a traceback, exit status 1."""
 

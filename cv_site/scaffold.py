@@ -122,11 +122,6 @@ def _free_name(path: Path) -> Path:
     return candidate
 
 
-def requirement() -> str:
-    """The requirement a new site's workflow installs this cv-site with (see requirement_pin.py)."""
-    return installed_pin().line
-
-
 def _dotted(part: str) -> str:
     return "." + part[len("dot-"):] if part.startswith("dot-") else part
 

@@ -373,6 +373,12 @@ CASES = [
         '    hint: for example: cv-short.pdf',
     ),
     Case(
+        "variants: a CV's file that the site's static/ already has",
+        {"data/site.yml": "cvs:\n  - {id: short, title: Short CV}\n", "static/cv-short.pdf": "the owner's own PDF\n"},
+        "data/site.yml:2:10: cvs[0].id: static/cv-short.pdf is a file of the site's with this CV's name (got 'short')\n"
+        "    hint: give the CV another `file:`",
+    ),
+    Case(
         "citation styles: an unknown name, a file that is not a CSL style",
         {"data/site.yml": "citation_style: apaa\ncvs:\n  - {id: short, title: Short, citation_style: styles/mine.csl}\n",
          "styles/mine.csl": "<html><body>not a style</body></html>\n"},

@@ -14,7 +14,8 @@ from cv_site.build import BuildOptions, build
 from cv_site.cli import main
 from cv_site.load.site import load_site
 from cv_site.schema import SECTION_KINDS
-from cv_site.scaffold import requirement, scaffold, starter_files
+from cv_site.requirement_pin import installed_pin
+from cv_site.scaffold import scaffold, starter_files
 from conftest import run_sitecheck
 from test_workflows import BASE_URL_EXPRESSION, fresh_venv, load_workflow, run_commands, run_steps
 
@@ -28,7 +29,7 @@ def test_starter_files_are_complete():
         "requirements.txt", "data/cv.yml", "data/site.yml", "data/news.yml", "data/publications.bib", "data/posts/2024-01-15-welcome.md",
     }
     assert "_site/" in files[".gitignore"].splitlines()
-    assert files["requirements.txt"].strip().splitlines()[-1] == requirement()
+    assert files["requirements.txt"].strip().splitlines()[-1] == installed_pin().line
 
 
 def test_every_section_kind_once_and_two_papers(tmp_path: Path):

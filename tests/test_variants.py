@@ -13,7 +13,7 @@ from conftest import ROOT, make_pub, small_site
 from cv_site.build import BuildOptions, build
 from cv_site.errors import UserError
 from cv_site.pdf.document import page_count
-from cv_site.schema import AwardsSection, NestedListSection, Settings, TextSection
+from cv_site.schema import AwardsSection, NestedListSection, Settings, TalksSection, TextSection
 from cv_site.variants import CvVariant, VariantSection
 from cv_site.views.site import site_view
 from cv_site.views.variants import filtered_papers, filtered_section
@@ -171,3 +171,38 @@ def test_a_cv_longer_than_its_max_pages_is_a_warning_at_its_line(tmp_path: Path,
     assert [str(w) for w in result.warnings if "max_pages" in w.key] == [
         f"data/site.yml:{line}:16: warning: cvs[0].max_pages: cv-short.pdf has 2 pages, more than its max_pages (1)\n"
         "    hint: choose fewer entries (limit, since, tags) or a denser theme"]
+
+
+def test_a_site_style_that_fails_on_a_paper_is_an_error_at_its_setting(tmp_path: Path, monkeypatch) -> None:
+    """A .csl file of the site's that loads (it is tried on a journal article) but fails on the
+    example's conference papers: a located error, no traceback, nothing written."""
+    source = example_site(tmp_path / "site")
+    monkeypatch.chdir(source)
+    layout = '<if type="paper-conference"><text macro="nowhere"/></if><else><text variable="title"/></else>'
+    (source / "mine.csl").write_text('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0"><bibliography>'
+                                     f"<layout><choose>{layout}</choose></layout></bibliography></style>")
+    build(BuildOptions(source, tmp_path / "out"))
+    before = (tmp_path / "out" / "cv-short.pdf").read_bytes()
+    site_yml = source / "data" / "site.yml"
+    site_yml.write_text(site_yml.read_text().replace("    max_pages: 2", "    max_pages: 2\n    citation_style: mine.csl"))
+    with pytest.raises(UserError) as error:
+        build(BuildOptions(source, tmp_path / "out"))
+    text = str(error.value.problems[0])
+    assert text.startswith(f"data/site.yml:{site_yml.read_text().splitlines().index('    citation_style: mine.csl') + 1}:")
+    assert "cvs[0].citation_style: citation style 'mine.csl' could not format" in text
+    assert (tmp_path / "out" / "cv-short.pdf").read_bytes() == before  # the last good output stays
+
+
+def test_build_cv_without_a_pdf_says_so(tmp_path: Path) -> None:
+    with pytest.raises(UserError) as error:
+        build(BuildOptions(example_site(tmp_path / "site"), tmp_path / "out", pdf=False, cv="short"))
+    assert str(error.value.problems[0]) == ("--cv: builds a PDF, and this build makes none\n"
+                                            "    hint: drop --no-pdf, or set pdf.enabled: true in data/site.yml")
+
+
+def test_a_limit_of_talks_keeps_the_newest_as_the_section_shows_them() -> None:
+    talks = TalksSection.from_data({"title": "Talks", "kind": "talks", "entries": [
+        {"title": "Old", "date": 2015}, {"title": "Newest", "date": 2024}, {"title": "Middle", "date": 2020}]})
+    assert titles(filtered_section(talks, rule(limit=2))) == ["Newest", "Middle"]
+    as_written = talks.replace(order="as_written")
+    assert titles(filtered_section(as_written, rule(limit=2))) == ["Old", "Newest"]

@@ -13,6 +13,7 @@ The built-in styles' files are in `csl/`, with their licence (csl/NOTICE.md).
 """
 
 from cv_site.citations.cache import save_caches
-from cv_site.citations.style import BUILT_IN_STYLES, CitationError, CitationStyle, load_style
+from cv_site.citations.style import BUILT_IN_STYLES, CitationStyle, load_style
+from cv_site.errors import CitationError
 
 __all__ = ["BUILT_IN_STYLES", "CitationError", "CitationStyle", "load_style", "save_caches"]

@@ -75,12 +75,13 @@ class Loader:
             problems += _check_publication_keys(cv, known) + _check_projects(cv, known, self.source / "static")
         problems += _check_previews(publications, self.source / "static")
         styles: dict[str, CitationStyle] = {}
+        if settings.model and settings.document is not None:
+            styles, style_problems = citation_styles(settings.document, settings.model, self.source)
+            problems += style_problems
         if settings.model and cv.model:
             problems += _check_pdf_sections(settings, cv.model) + _check_pages(settings, cv.model, bool(posts))
             if settings.document is not None:
                 problems += check_variants(settings.document, settings.model, cv.model.sections, publications, self.source)
-                styles, style_problems = citation_styles(settings.document, settings.model, self.source)
-                problems += style_problems
 
         if any(p.severity == "error" for p in problems):
             raise UserError(problems)

@@ -32,6 +32,10 @@ def check_variants(document: YamlDocument, settings: Settings, sections: list[An
         if variant.file_name in files:
             problems.append(document.problem((*here, "file"), "another CV is written to this file",
                                              value=variant.file_name, hint="give each CV a file of its own"))
+        if (source / "static" / variant.file_name).exists():
+            problems.append(document.problem((*here, "file" if variant.file else "id"),
+                                             f"static/{variant.file_name} is a file of the site's with this CV's name",
+                                             value=variant.file or variant.id, hint="give the CV another `file:`"))
         ids.add(variant.id)
         files.add(variant.file_name)
         if variant.theme is not None:
@@ -78,7 +82,9 @@ def _check_sections(document: YamlDocument, here: tuple, variant: CvVariant, by_
 def _tags(section: Any, publications: list[Publication], tag_fields: list[str]) -> set[str]:
     """Every tag an entry (or paper) of the section carries, in lower case."""
     if isinstance(section, PublicationsSection):
-        return {tag for paper in publications for tag in paper.tags(tag_fields)}
+        shown = [p for p in publications if section.include == "all" or (section.include == "selected" and p.selected)
+                 or (isinstance(section.include, list) and p.key in section.include)]
+        return {tag for paper in shown for tag in paper.tags(tag_fields)}
     entries = [item for group in section.entries for item in group.items] \
         if isinstance(section, NestedListSection) else section.entries
     return {tag.lower() for entry in entries for tag in entry.tags}

@@ -178,7 +178,7 @@ class PdfRenderer:
         # Typst reads fonts from folders only: a configured font file is read through its folder.
         font_paths = tuple(dict.fromkeys(str(path if path.is_dir() else path.parent)
                                          for path in map(self._font_path, pdf.font_paths)))
-        check_glyphs(view, [self._font_path(p) for p in pdf.font_paths])
+        check_glyphs(view, [self._font_path(p) for p in pdf.font_paths], variant)
         code, template = self.typst_source(view, variant)
         compiled = (code, font_paths, pdf.pdfa)
         cv = variant.id if variant else FULL_CV

@@ -9,19 +9,20 @@ from cv_site.errors import Problem, UserError
 from cv_site.schema import Record
 from cv_site.pdf import fonts as _fonts
 from cv_site.text.richtext import plain as plain_text
+from cv_site.variants import CvVariant
 from cv_site.views.site import SiteView
 
 DATA_CV = "data/cv.yml"
 
 
-def text_fields(view: SiteView) -> Iterator[tuple[str, str, str] | tuple[str, str, str, int]]:
-    """(file, key, text[, line]) for every piece of user text the PDF prints."""
+def text_fields(view: SiteView, variant: CvVariant | None = None) -> Iterator[tuple[str, str, str] | tuple[str, str, str, int]]:
+    """(file, key, text[, line]) for every piece of user text the PDF (the full CV's, or a variant's) prints."""
     person = view.model.person
     for key in ("name", "position", "affiliation", "email"):
         value = getattr(person, key)
         if value:
             yield DATA_CV, f"person.{key}", value
-    for section in view.pdf_sections():
+    for section in view.pdf_sections(variant):
         prefix = f"sections[{section.index}]" if section.index is not None else "news"
         file = DATA_CV if section.index is not None else "data/news.yml"
         yield file, f"{prefix}.title", section.title
@@ -33,7 +34,8 @@ def text_fields(view: SiteView) -> Iterator[tuple[str, str, str] | tuple[str, st
                 p = paper.publication
                 for name, value in (("title", plain_text(paper.title)), ("venue", plain_text(paper.venue_line)),
                                     ("annotation", paper.annotation), ("award", paper.award), ("abbr", paper.badge),
-                                    ("status", paper.status), ("author", paper.people_note)):
+                                    ("status", paper.status), ("author", paper.people_note),
+                                    ("reference", plain_text(paper.reference))):
                     if value:
                         yield p.source.file, f"{p.key}.{name}", value, p.source.line
                 for author in paper.authors:
@@ -52,11 +54,11 @@ def _walk(file: str, key: str, value: Any, skip: tuple[str, ...] = ("kind", "id"
                 yield from _walk(file, f"{key}.{name}", getattr(value, name))
 
 
-def check_glyphs(view: SiteView, font_paths: Iterable[Path] = ()) -> None:
+def check_glyphs(view: SiteView, font_paths: Iterable[Path] = (), variant: CvVariant | None = None) -> None:
     """Every character the PDF prints must be in a bundled or configured font (UserError if not)."""
     coverage = _fonts.coverage(tuple(font_paths))
     problems = []
-    for file, key, text, *line in text_fields(view):
+    for file, key, text, *line in text_fields(view, variant):
         missing = list(dict.fromkeys(c for c in text if ord(c) >= 0x80 and not c.isspace() and ord(c) not in coverage))
         if missing:
             shown = "".join(missing[:12]) + ("…" if len(missing) > 12 else "")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# Units written after a number with a space, case-sensitive. Single capitals that are also words
-# or initials (A, K, M, G, V) are left out: "Group 1 A" must still break as written.
+# Units written after a number with a space, case-sensitive. The single capitals that are most
+# often words or initials (A, K, M, G, V) are left out: "Group 1 A" must still break as written;
+# B (bytes) and W (watts) stay.
 UNITS = (
     "%", "‰", "ns", "µs", "μs", "ms", "s", "min", "h", "Hz", "kHz", "MHz", "GHz", "B", "KB", "MB", "GB", "TB",
     "PB", "KiB", "MiB", "GiB", "TiB", "bit", "bits", "kbps", "Mbps", "Gbps", "px", "pt", "dpi", "FPS", "fps",

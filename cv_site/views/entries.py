@@ -41,13 +41,17 @@ def talk_view(talk: TalkEntry) -> TalkView:
     )
 
 
-def talk_views(section: TalksSection) -> tuple[TalkView, ...]:
-    """The section's talks, newest first (undated last, else as written) unless it keeps the
-    file's order."""
-    talks = [talk_view(talk) for talk in section.entries]
+def talks_in_order(section: TalksSection) -> list[TalkEntry]:
+    """The section's talks as shown: newest first (undated last, else as written) unless it keeps
+    the file's order."""
+    talks = list(section.entries)
     if section.order == "newest_first":  # a stable sort: talks of one date stay as written
         talks.sort(key=lambda talk: (talk.date is not None, talk.date.as_date() if talk.date else None), reverse=True)
-    return tuple(talks)
+    return talks
+
+
+def talk_views(section: TalksSection) -> tuple[TalkView, ...]:
+    return tuple(talk_view(talk) for talk in talks_in_order(section))
 
 
 @dataclass(frozen=True, slots=True)

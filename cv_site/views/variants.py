@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from cv_site.model import Publication
-from cv_site.schema import NestedListSection, PublicationsSection, Section, TextSection
+from cv_site.schema import NestedListSection, PublicationsSection, Section, TalksSection, TextSection
 from cv_site.text.dates import DateRange, PartialDate
 from cv_site.variants import VariantSection
+from cv_site.views.entries import talks_in_order
 
 def _wanted(tags: Iterable[str], rule: VariantSection) -> bool:
     return not rule.tags or bool({tag.lower() for tag in tags} & {tag.lower() for tag in rule.tags})
@@ -39,6 +40,8 @@ def filtered_section(section: Section, rule: VariantSection) -> Section:
     if isinstance(section, NestedListSection):
         groups = [group.replace(items=_keep_entries(group.items, rule)) for group in section.entries]
         return section.replace(entries=[group for group in groups if group.items])
+    if isinstance(section, TalksSection):  # the limit keeps the first as shown: the newest
+        return section.replace(entries=_keep_entries(talks_in_order(section), rule))
     return section.replace(entries=_keep_entries(section.entries, rule))
 
 
