@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from cv_site.citations import CitationStyle
 from cv_site.load.bibfile import BibFile
 from cv_site.load.bibtex import load_bibtex
 from cv_site.load.posts import PostCache, load_posts
@@ -74,7 +74,7 @@ class Loader:
             known = {p.key for p in publications}
             problems += _check_publication_keys(cv, known) + _check_projects(cv, known, self.source / "static")
         problems += _check_previews(publications, self.source / "static")
-        styles: dict[str, CitationStyle] = {}
+        styles: dict[str, Any] = {}  # citations.CitationStyle, imported only when a site names one
         if settings.model and settings.document is not None:
             styles, style_problems = citation_styles(settings.document, settings.model, self.source)
             problems += style_problems

@@ -6,15 +6,17 @@ about."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cv_site.citations import CitationStyle, load_style
 from cv_site.errors import Problem, did_you_mean
 from cv_site.load.yamlfile import YamlDocument
 from cv_site.model import Publication
 from cv_site.schema import NestedListSection, PublicationsSection, Settings, TextSection
 from cv_site.theme import pdf_themes
 from cv_site.variants import CvVariant
+
+if TYPE_CHECKING:
+    from cv_site.citations import CitationStyle
 
 
 def check_variants(document: YamlDocument, settings: Settings, sections: list[Any],
@@ -95,6 +97,10 @@ def citation_styles(document: YamlDocument, settings: Settings,
     """The styles `citation_style` and the CVs' `citation_style` name, by the value written."""
     wanted = [(("citation_style",), settings.citation_style)]
     wanted += [(("cvs", index, "citation_style"), variant.citation_style) for index, variant in enumerate(settings.cvs)]
+    if not any(value for _, value in wanted):
+        return {}, []
+    from cv_site.citations import load_style  # citeproc-py and lxml: ~20 ms, only for a site that asks
+
     styles: dict[str, CitationStyle] = {}
     problems = []
     for loc, value in wanted:
