@@ -10,7 +10,7 @@ Pages (output path -> URL path under the base):
     cv/index.html                    the whole CV
     talks/ projects/ teaching/       a collection's own page, when site.yml `pages` names it
     posts/, posts/<slug>/            the posts, newest first, and each post (collections.py)
-    404.html, sitemap.xml, robots.txt, feed.xml, publications.bib, .nojekyll, static files
+    404.html, sitemap.xml, robots.txt, feed.xml, publications.bib, resume.json, .nojekyll, static files
 
 Every internal link is `base_path + path`, so the site works as a user site (`/`) and as a project
 site (`/repo/`); canonical, Open Graph, sitemap and feed use the absolute URL when one is known.
@@ -40,6 +40,7 @@ from cv_site.site.assets import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, StaticFiles
 from cv_site.site.cache import PageCache, layout_key
 from cv_site.site.markdown import MarkdownRenderer, rich_html
 from cv_site.site.parallel_pages import render_pages
+from cv_site.site.jsonresume import resume_file
 from cv_site.site.images import Images, default_cache, shown_images
 from cv_site.site.collections import collection_pages, collection_paths
 from cv_site.site.seo import citation_authors, json_ld, paper_description, paper_json, pdf_url, profile_json, scholar_date
@@ -290,9 +291,10 @@ class SiteRender:
         self.emit("publications.bib",
                      ("\n\n".join(p.bibtex.strip("\n") for p in site.publications) + "\n").encode())
         self.emit(".nojekyll", b"")
+        self.emit("resume.json", resume_file(self.view, self.site_url, self.href))
         self.text("feed.xml", "feed.xml.j2", updated=self._feed_updated())
         self.text("robots.txt", "robots.txt.j2")
-        count = 9 + bool(self.common["show_news_page"]) + collections
+        count = 10 + bool(self.common["show_news_page"]) + collections
         if self.site_url:
             self.text("sitemap.xml", "sitemap.xml.j2", locations=[self.abs_url(path) for path in self._page_paths()])
             count += 1
