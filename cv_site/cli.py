@@ -7,9 +7,13 @@ import gc
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cv_site import __version__
 from cv_site.errors import UserError
+
+if TYPE_CHECKING:
+    from cv_site.importers.imported import Imported
 
 EXAMPLES = """\
 examples:
@@ -20,6 +24,10 @@ examples:
   cv-site schema > cv.schema.json    JSON Schema of data/cv.yml for your editor
   cv-site new mysite --name "Ada Lovelace"     start a new site in mysite/
   cv-site import-alfolio ../al-folio --output mysite   bring an al-folio site's CV and papers
+  cv-site import-jsonresume resume.json --output mysite   start from a JSON Resume
+  cv-site import-rendercv Ada_CV.yaml --output mysite     start from a RenderCV input file
+  cv-site import-bib scholar.bib dblp.bib --dry-run      see what a library export would add
+  cv-site export rendercv -o Ada_CV.yaml                  the CV as RenderCV's input
 """
 
 
@@ -96,6 +104,35 @@ def _parser() -> argparse.ArgumentParser:
                          help="the cv-site folder to write data/ into (default: the current folder)")
     alfolio.add_argument("--force", action="store_true", help="replace existing files in DIR/data/")
     alfolio.set_defaults(run=_import_alfolio)
+
+    for name, what, argument in (("import-jsonresume", "a JSON Resume (resume.json)", "FILE"),
+                                 ("import-rendercv", "a RenderCV input file (the YAML of `rendercv render`)", "FILE")):
+        command = commands.add_parser(name, help=f"write data/ from {what}")
+        command.add_argument("path", type=Path, metavar=argument, help="the file to import")
+        command.add_argument("--output", type=Path, default=Path("."), metavar="DIR",
+                             help="the cv-site folder to write data/ into (default: the current folder)")
+        command.add_argument("--force", action="store_true", help="replace existing files in DIR/data/")
+        command.set_defaults(run=_import_file, importer=name)
+
+    bib = commands.add_parser("import-bib", help="merge BibTeX or CSL-JSON exports (Scholar, DBLP, ORCID, Zotero...) "
+                                                 "into the site's BibTeX, skipping the papers it already has")
+    bib.add_argument("files", type=Path, nargs="+", metavar="FILE", help=".bib or CSL-JSON (.json) files")
+    _add_source(bib)
+    bib.add_argument("--into", type=Path, default=None, metavar="FILE",
+                     help="the BibTeX file to merge into (default: data/publications.bib, or the one .bib of data/)")
+    bib.add_argument("--dry-run", action="store_true", help="print what would be added, write nothing")
+    bib.add_argument("--update", action="store_true",
+                     help="also fill in fields an existing entry lacks (an entry is otherwise never changed)")
+    bib.set_defaults(run=_import_bib)
+
+    export = commands.add_parser("export", help="write the CV in another tool's format")
+    export.add_argument("format", choices=["rendercv", "jsonresume"],
+                        help="rendercv (RenderCV's input YAML) or jsonresume (resume.json, as every build writes it)")
+    _add_source(export)
+    export.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                        help="the file to write (default: print it)")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export.set_defaults(run=_export)
     return parser
 
 
@@ -199,13 +236,49 @@ def _new(args: argparse.Namespace) -> int:
 
 def _import_alfolio(args: argparse.Namespace) -> int:
     from cv_site.importers.alfolio import import_alfolio
-    from cv_site.importers.alfolio_write import write_imported
 
-    imported = import_alfolio(args.path)
+    return _write_import(import_alfolio(args.path), args)
+
+
+def _import_file(args: argparse.Namespace) -> int:
+    if args.importer == "import-jsonresume":
+        from cv_site.importers.jsonresume import import_jsonresume as read
+    else:
+        from cv_site.importers.rendercv import import_rendercv as read
+    return _write_import(read(args.path), args)
+
+
+def _write_import(imported: Imported, args: argparse.Namespace) -> int:
+    from cv_site.importers.write import write_imported
+
     written = write_imported(imported, args.output, args.force)
     for note in imported.notes:
         print(f"note: {note}", file=sys.stderr)
-    papers = "papers.bib copied" if imported.bibtex is not None else "no papers.bib"
     print(f"imported {len(imported.cv['sections'])} sections, {imported.entry_count} entries, "
-          f"{len(imported.news)} news, {papers}: wrote {', '.join(str(p) for p in written)}")
+          f"{len(imported.news)} news: wrote {', '.join(str(p) for p in written)}")
+    return 0
+
+
+def _import_bib(args: argparse.Namespace) -> int:
+    from cv_site.importers.bib import import_bib
+
+    report = import_bib(args.files, args.source, args.into, dry_run=args.dry_run, update=args.update)
+    print(report.summary())
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from cv_site.exports import export_text
+
+    text = export_text(args.format, args.source)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    if args.output.exists() and not args.force:
+        from cv_site.errors import Problem
+
+        raise UserError([Problem(str(args.output), None, None, "", "already exists", None,
+                                 "give another file (-o FILE), or add --force to replace it")])
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}")
     return 0

@@ -13,7 +13,7 @@ import yaml
 
 from cv_site.importers.alfolio import import_alfolio
 from cv_site.importers.alfolio_cv import time_table_kind
-from cv_site.importers.alfolio_write import write_imported
+from cv_site.importers.write import write_imported
 from cv_site.build import BuildOptions, build
 from cv_site.cli import main
 from cv_site.scaffold import scaffold

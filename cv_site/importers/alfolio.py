@@ -3,41 +3,21 @@
 The import reads the al-folio folder (alfolio_read), converts what it read (alfolio_cv for the CV's
 sections, alfolio_config for the person and site settings, alfolio_news for the news, with
 alfolio_text for al-folio's HTML-in-Markdown), checks the result with cv-site's own validation, and
-then writes it (alfolio_write). What cannot be mapped one-to-one is kept as text and noted.
+then writes it (importers/write.py). What cannot be mapped one-to-one is kept as text and noted.
 """
 
 from __future__ import annotations
 
 import re
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from cv_site.importers.alfolio_config import person, site_settings
 from cv_site.importers.alfolio_cv import cv_sections
 from cv_site.importers.alfolio_news import news_items
 from cv_site.importers.alfolio_posts import posts_files, projects_section
 from cv_site.importers.alfolio_read import read_alfolio
-from cv_site.schema import CvFile, NewsFile, Settings
-
-
-@dataclass
-class Imported:
-    cv: dict[str, Any]
-    site: dict[str, Any]
-    news: list[dict[str, Any]]
-    bibtex: str | None  # papers.bib, byte for byte (as text), or None when there is none
-    notes: list[str] = field(default_factory=list)  # what could not be mapped one-to-one
-    pdf_folder: Path | None = None  # al-folio's assets/pdf/, which bare `pdf = {x.pdf}` fields point into
-    preview_folder: Path | None = None  # al-folio's assets/img/publication_preview/ (the `preview` thumbnails)
-    posts: dict[str, str] = field(default_factory=dict)  # data/posts/ files by name, from _posts/
-    images: list[Path] = field(default_factory=list)  # project images to copy, as paths inside `folder`
-    folder: Path | None = None  # the al-folio site's folder
-
-    @property
-    def entry_count(self) -> int:
-        return sum(len(section.get("entries", ())) for section in self.cv["sections"])
+from cv_site.importers.imported import Imported
 
 
 def import_alfolio(source: Path) -> Imported:
@@ -55,17 +35,10 @@ def import_alfolio(source: Path) -> Imported:
         site["pages"] = ["publications", *(["projects"] if projects else []), *(["posts"] if posts else [])]
     news = news_items(alfolio.news, notes)
     notes += missing_previews(alfolio.bibtex or "", alfolio.preview_folder)
-    imported = Imported(cv, site, news, alfolio.bibtex, notes, alfolio.pdf_folder, alfolio.preview_folder, posts,
-                        [Path(image) for image in images], alfolio.folder)
-    _validate(imported)
+    imported = Imported("al-folio", "import-alfolio", cv, site, news, alfolio.bibtex, notes, alfolio.pdf_folder,
+                        alfolio.preview_folder, posts, [Path(image) for image in images], alfolio.folder)
+    imported.validate()
     return imported
-
-
-def _validate(imported: Imported) -> None:
-    """A bug in the mapping must not leave the user with a data/ that does not load."""
-    CvFile.from_data(imported.cv)
-    Settings.from_data(imported.site)
-    NewsFile.from_data({"news": imported.news})
 
 
 _PREVIEW = re.compile(r"^\s*preview\s*=\s*[{\"]([^}\"]+)[}\"]", re.M | re.I)

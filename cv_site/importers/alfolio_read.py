@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from cv_site.errors import Problem, UserError
+from cv_site.importers.imported import user_error
 
 _FRONT_MATTER = re.compile(r"^---\s*\n(.*?)\n---\s*\n?(.*)$", re.S)
 
@@ -74,10 +75,6 @@ def read_alfolio(folder: Path) -> AlfolioSite:
     preview_folder = folder / "assets" / "img" / "publication_preview"
     return AlfolioSite(config, socials, cv, news, bibtex, pdf_folder if pdf_folder.is_dir() else None,
                        preview_folder if preview_folder.is_dir() else None, projects, posts, folder)
-
-
-def user_error(path: Path, message: str, hint: str = "") -> UserError:
-    return UserError([Problem(str(path), None, None, "", message, None, hint)])
 
 
 def _read_yaml(path: Path) -> Any:

@@ -1,5 +1,5 @@
-"""Write an imported al-folio site as cv-site's data/ files and posts (and copy its paper PDFs,
-thumbnails and project images to static/)."""
+"""Write what an importer read as cv-site's data/ files and posts (and copy an al-folio site's
+paper PDFs, thumbnails and project images to static/)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ import yaml
 
 from cv_site.scaffold import STARTER
 
-from cv_site.importers.alfolio import Imported
-from cv_site.importers.alfolio_read import user_error
+from cv_site.importers.imported import Imported, user_error
 
 OUTPUT_FILES = ("data/cv.yml", "data/site.yml", "data/news.yml", "data/publications.bib")
 
 _CV_HEADER = (
-    "# Imported from al-folio by `cv-site import-alfolio`. The keys of each kind are listed in\n"
+    "# Imported from {source} by `cv-site {command}`. The keys of each kind are listed in\n"
     "# cv-site's README (Data reference); check your edits with `cv-site check`.\n\n"
 )
 
@@ -35,9 +34,9 @@ def write_imported(imported: Imported, output: Path, force: bool = False) -> lis
         )
     (output / "data").mkdir(parents=True, exist_ok=True)
     texts = {
-        "data/cv.yml": _CV_HEADER + _dump(imported.cv),
-        "data/site.yml": "# Site settings (imported from al-folio's _config.yml).\n" + _dump(imported.site),
-        "data/news.yml": "# News (imported from al-folio's _news/), newest first.\n" + _dump({"news": imported.news}),
+        "data/cv.yml": _CV_HEADER.format(source=imported.source, command=imported.command) + _dump(imported.cv),
+        "data/site.yml": f"# Site settings (imported from {imported.source}).\n" + _dump(imported.site),
+        "data/news.yml": f"# News (imported from {imported.source}), newest first.\n" + _dump({"news": imported.news}),
     }
     written = []
     for name, text in texts.items():
