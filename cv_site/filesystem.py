@@ -4,12 +4,15 @@ what goes where."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
+import threading
 import shutil
 import stat
 import sys
+from pathlib import Path
 from typing import Iterable, Iterator
 
 _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -65,6 +68,21 @@ def walk(root: str, topdown: bool) -> Iterator[tuple[str, list[str], list[str]]]
         for link in links:
             dirs.remove(link)
         yield folder[len(root) + 1:].replace(os.sep, "/"), dirs, names + links
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace the file in one step (a temporary file beside it, then a rename): whoever reads it,
+    another process too, sees the old bytes or the new ones, never part of them. The folder is made
+    if it is missing; on an OSError the temporary file is removed and the error raised."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
 
 
 def link_as(source: str, target: str) -> None:

@@ -31,6 +31,7 @@ from typing import Any
 
 import citeproc
 
+from cv_site.filesystem import write_atomic
 from cv_site.model import Publication
 
 FORMAT_VERSION = 1
@@ -79,17 +80,10 @@ class StyleCache:
             kept = [key for key in self.used if key in self.entries][-MAX_ENTRIES:]
             self.entries = {key: self.entries[key] for key in kept}
             self.used = dict.fromkeys(kept)
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        data = json.dumps({**self.header, "entries": self.entries}, ensure_ascii=False, separators=(",", ":"))
         try:
-            data = json.dumps({**self.header, "entries": self.entries}, ensure_ascii=False, separators=(",", ":"))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data.encode("utf-8"))
-            os.replace(temporary, self.path)
+            write_atomic(self.path, data.encode("utf-8"))
         except (OSError, UnicodeError):  # read-only, full, not a folder: the next build formats again
-            try:
-                temporary.unlink(missing_ok=True)
-            except OSError:
-                pass
             return
         self.new = False
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from cv_site.errors import Problem, UserError
+from cv_site.filesystem import write_atomic
 from cv_site.site.assets import image_size
 
 if TYPE_CHECKING:
@@ -93,14 +94,8 @@ class Images:
 
 def _keep(cached: Path, data: bytes) -> None:
     """Store a resized image in the cache; a cache that cannot be written is only slower next time."""
-    temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        temporary.replace(cached)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        write_atomic(cached, data)
 
 
 THUMB_WIDTH = 96  # a paper's thumbnail, in CSS pixels: the width of the badge column
