@@ -262,8 +262,10 @@ def _write_import(imported: Imported, args: argparse.Namespace) -> int:
 def _import_bib(args: argparse.Namespace) -> int:
     from cv_site.importers.bib import import_bib
 
-    report = import_bib(args.files, args.source, args.into, dry_run=args.dry_run, update=args.update)
-    print(report.summary())
+    outcome = import_bib(args.files, args.source, args.into, dry_run=args.dry_run, update=args.update)
+    for warning in outcome.warnings:
+        print(warning, file=sys.stderr)
+    print(outcome.summary())
     return 0
 
 
