@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Mapping
 
 from cv_site.errors import CitationError, Problem, UserError, did_you_mean
+from cv_site.load.lint import lint, strict_errors
 from cv_site.load.site import Loader
 from cv_site.model import Publication, SiteModel
 from cv_site.output import check_place, claim, locked
@@ -110,6 +111,8 @@ class Builder:
         timings: dict[str, float] = {}
         with _timed(timings, "load"):
             site = self.loader.load()
+            if site.settings.strict:
+                strict_errors(lint(site, self.options.source))
         try:
             with _timed(timings, "views"):
                 view = site_view(site, self._views)

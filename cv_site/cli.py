@@ -64,8 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cv-site {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
-    check = commands.add_parser("check", help="validate the data and print a one-line summary; writes nothing")
+    check = commands.add_parser("check", help="validate the data, lint the bibliography and print a one-line "
+                                              "summary; writes nothing")
     _add_source(check)
+    check.add_argument("--strict", action="store_true",
+                       help="the linter's findings are errors (exit status 1), as with strict: true in site.yml")
     check.set_defaults(run=_check)
 
     build = commands.add_parser("build", help="build the site (and cv.pdf) into the output folder")
@@ -169,16 +172,20 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from cv_site.load.lint import lint, strict_errors
     from cv_site.load.site import load_site
 
     started = time.perf_counter()
     site = load_site(args.source)
-    for warning in site.warnings:
+    findings = lint(site, args.source)
+    if args.strict or site.settings.strict:
+        strict_errors(findings)
+    for warning in site.warnings + findings:
         print(warning, file=sys.stderr)
     entries = sum(len(getattr(section, "entries", ())) for section in site.sections)
     print(
         f"ok: {len(site.sections)} sections, {entries} entries, {len(site.publications)} publications, "
-        f"{len(site.news)} news, {len(site.warnings)} warnings ({(time.perf_counter() - started) * 1000:.0f} ms)"
+        f"{len(site.news)} news, {len(site.warnings) + len(findings)} warnings ({(time.perf_counter() - started) * 1000:.0f} ms)"
     )
     return 0
 

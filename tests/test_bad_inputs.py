@@ -43,6 +43,7 @@ GOOD_BIB = """\
   author = {Lovelace, Ada},
   journal = {Scientific Memoirs},
   year = {1843},
+  url = {https://example.org/notes},
 }
 """
 
@@ -393,14 +394,14 @@ CASES = [
     Case(
         "BibTeX syntax error",
         {"data/publications.bib": GOOD_BIB + "\n@article{broken,\n  title = {Unclosed,\n  year = 1843\n"},
-        "data/publications.bib:8:1: broken: BibTeX syntax error in @article entry: it is not closed before "
+        "data/publications.bib:9:1: broken: BibTeX syntax error in @article entry: it is not closed before "
         "the end of the file\n"
         "    hint: check the braces, quotes and commas: each field is `name = {value},` and every { needs its }",
     ),
     Case(
         "duplicate BibTeX key",
         {"data/publications.bib": GOOD_BIB + "\n" + GOOD_BIB},
-        "data/publications.bib:8:1: lovelace1843notes: duplicate BibTeX key 'lovelace1843notes' (first defined on line 1)\n"
+        "data/publications.bib:9:1: lovelace1843notes: duplicate BibTeX key 'lovelace1843notes' (first defined on line 1)\n"
         "    hint: give each entry its own key",
     ),
     Case(
@@ -612,8 +613,8 @@ WARNING_CASES = [
     ),
     Case(
         "ftp:// link in BibTeX",
-        {"data/publications.bib": GOOD_BIB.replace("  year", "  url = {ftp://ftp.example.org/notes.ps},\n  year")},
-        "data/publications.bib:5:1: warning: lovelace1843notes: field 'url' is an ftp:// address: browsers no longer "
+        {"data/publications.bib": GOOD_BIB.replace("  year", "  pdf = {ftp://ftp.example.org/notes.ps},\n  year")},
+        "data/publications.bib:5:1: warning: lovelace1843notes: field 'pdf' is an ftp:// address: browsers no longer "
         "open it; the link is left out (got 'ftp://ftp.example.org/notes.ps')\n"
         "    hint: give the file's http(s) address, or remove the field",
         status=0,

@@ -76,6 +76,7 @@ _OTHER_VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "howpublished", "
                        "organization", "institution", "school")  # fmt: skip
 
 _PREPRINT_VENUE = re.compile(r"^(arxiv|biorxiv|medrxiv|chemrxiv|corr)\b", re.IGNORECASE)
+_ARXIV_IN_VENUE = re.compile(r"^arxiv preprint arxiv:\s*(\d{4}\.\d{4,5}(?:v\d+)?)$", re.IGNORECASE)
 _SUBMITTED_NOTE = re.compile(r"\bsubmitted to\b|\bunder review\b", re.IGNORECASE)
 _SUBMITTED_STATES = frozenset({"submitted", "under review", "inreview", "in review"})
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -228,11 +229,14 @@ def _venue(venue_kind: str, fields: dict[str, str]) -> str:
 
 
 def _arxiv_id(fields: dict[str, str]) -> str:
-    """The bare arXiv id (2403.02330) from `arxiv`, or from `eprint` when it is an arXiv eprint."""
+    """The bare arXiv id (2403.02330) from `arxiv`, or from `eprint` when it is an arXiv eprint, or
+    as Google Scholar writes it: `journal = {arXiv preprint arXiv:2403.02330}`."""
     value = fields.get("arxiv", "")
     archive = fields.get("archiveprefix", "") or fields.get("eprinttype", "")
     if not value and archive.strip().lower() == "arxiv":
         value = fields.get("eprint", "")
+    if not value and (written := _ARXIV_IN_VENUE.match(fields.get("journal", "").strip())):
+        value = written.group(1)
     return ARXIV_PREFIX.sub("", value.strip()).removesuffix(".pdf")
 
 
