@@ -88,18 +88,23 @@ class PaperIndex:
         for paper in papers:
             self.add(paper)
 
-    def add(self, paper: Publication) -> None:
+    def add(self, paper: Publication) -> Match | None:
+        """Add the paper; return the one seen before that it is, as `find` would."""
         seen = identity(paper)
+        match = self._find(seen)
         if seen.doi:
             self._by_doi.setdefault(seen.doi, paper)
         if seen.arxiv:
             self._by_arxiv.setdefault(seen.arxiv, paper)
         if seen.title:
             self._by_title.setdefault(seen.title, []).append((seen, paper))
+        return match
 
     def find(self, paper: Publication) -> Match | None:
         """The paper already seen that this one is, and why; None when it is new."""
-        seen = identity(paper)
+        return self._find(identity(paper))
+
+    def _find(self, seen: Identity) -> Match | None:
         if seen.doi in self._by_doi:
             return Match(self._by_doi[seen.doi], "same DOI as")
         if seen.arxiv in self._by_arxiv:
