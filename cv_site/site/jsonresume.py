@@ -43,7 +43,7 @@ from cv_site.views.site import SiteView
 
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
 NOT_PROFILES = frozenset({"email", "homepage", "cv"})
-PAPER_URL_KINDS = ("doi", "arxiv", "html", "website", "pdf")
+PAPER_URL_KINDS = ("doi", "arxiv", "html", "website", "pdf", "url")
 _DEGREE = re.compile(r"^(.+?),?\s+in\s+(.+)$")
 
 
