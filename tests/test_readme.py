@@ -83,16 +83,17 @@ def test_every_readme_command_is_exercised():
 
 def _sandbox(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """A folder holding a copy of the example data/ (cwd), an al-folio site beside it (../al-folio),
-    and a PATH whose `cv-site` is this Python's."""
+    library exports in ~/Downloads (HOME is the sandbox), and a PATH whose `cv-site` is this Python's."""
     work = tmp_path / "work"
     shutil.copytree(ROOT / "data", work / "data")
     shutil.copytree(ALFOLIO_FIXTURE, tmp_path / "al-folio")
+    shutil.copytree(ROOT / "tests" / "data" / "exports", tmp_path / "Downloads")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "cv-site"
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m cv_site "$@"\n')
     shim.chmod(0o755)
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", HOME=str(tmp_path))
     return work, env
 
 
@@ -107,6 +108,8 @@ def test_readme_sh_blocks_run(block: str, tmp_path: Path):
         assert '"$schema"' in (work / "cv.schema.json").read_text(encoding="utf-8")
     if "--base-url https://name.github.io/repo/" in script:
         assert 'href="/repo/publications/"' in (work / "_site" / "index.html").read_text(encoding="utf-8")
+    if "import-bib" in script:
+        assert "@article{lin2023robust," in (work / "data" / "publications.bib").read_text(encoding="utf-8")
     if "import-alfolio" in script:
         assert "du Châtelet" in (work / "mysite" / "_site" / "index.html").read_text(encoding="utf-8")
     elif "cv-site new" in script:

@@ -279,6 +279,16 @@ CONVERT_HINT = ("\n    hint: convert it to UTF-8: iconv -f windows-1252 -t utf-8
                 "mv data/{0}.utf8 data/{0}, or save it as UTF-8 in your editor")
 
 
+NO_LINK = ("warning: {key}: no way to read it: no pdf, doi, arxiv or url\n"
+           "    hint: add the DOI (doi = {{10...}}), the arXiv id (arxiv = {{2103.12345}}), a pdf or a url\n")
+
+
+def linted(command: tuple[str, ...], *findings: tuple[str, str]) -> str:
+    """What `check` adds after the loader's warnings: the linter's findings (tests/test_lint.py);
+    a build without `strict` does not lint."""
+    return "".join(f"{where}: " + NO_LINK.format(key=key) for where, key in findings) if command[0] == "check" else ""
+
+
 def run(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *command: str) -> tuple[int, str]:
     """`cv-site COMMAND` in the site's folder: its exit status and what it printed on stderr."""
     from cv_site.cli import main
@@ -309,7 +319,7 @@ def test_duplicate_fields_the_site_does_not_show_are_warnings(command: tuple[str
         f"{file}:58:1: warning: Knuth:1989:ETT: duplicate field 'subject' (first given on line 55); the first value "
         "is kept" + DUPLICATE_HINT + "\n"
         f"{file}:59:1: warning: Knuth:1989:ETT: unknown LaTeX command \\path in field 'acknowledgement'; kept as "
-        "written" + path_hint))
+        "written" + path_hint + linted(command, (f"{file}:47:1", "Knuth:1989:ETT"))))
     if command[0] == "build":
         page = (root / "_site" / "publications" / "index.html").read_text("utf-8")
         assert "Literate Programming" in page and "The Errors of TeX" in page
@@ -339,7 +349,8 @@ def test_an_ftp_link_is_left_out_with_a_warning(command: tuple[str, ...], tmp_pa
         "    hint: give the file's http(s) address, or remove the field\n"
         "data/ftp_links.bib:18:1: warning: guo1998tiles: field 'pdf' is an ftp:// address: browsers no longer open "
         "it; the link is left out (got 'FTP://ftp.example.edu/pub/papers/guo98tiles.pdf')\n"
-        "    hint: give the file's http(s) address, or remove the field\n"))
+        "    hint: give the file's http(s) address, or remove the field\n"
+        + linted(command, ("data/ftp_links.bib:5:1", "guo1996sparse"))))
     if command[0] == "build":
         pages = "".join(path.read_text("utf-8") for path in (root / "_site").rglob("*.html"))
         assert "Sparse Codes for Natural Images" in pages and "Tiling the Plane with Few Colours" in pages
@@ -363,7 +374,9 @@ def test_a_windows_1252_file_is_read_with_a_warning(command: tuple[str, ...], tm
     root = make_site(tmp_path, {"cp1252.bib": raw})
     status, err = run(root, monkeypatch, capsys, *command)
     assert (status, err) == (0, "data/cp1252.bib:1:20: warning: not UTF-8 but Windows-1252 (Latin-1): read as "
-                                "Windows-1252 (byte 0x92 is '’')" + CONVERT_HINT.format("cp1252.bib") + "\n")
+                                "Windows-1252 (byte 0x92 is '’')" + CONVERT_HINT.format("cp1252.bib") + "\n"
+                                + linted(command, ("data/cp1252.bib:5:1", "dupont2003"),
+                                         ("data/cp1252.bib:14:1", "guo2005")))
     site = load_site(root)
     assert [(p.key, p.source.line, p.title, [a.display for a in p.authors], p.venue) for p in site.publications] == [
         ("guo2005", 12, "Café Tables: Naïve Layouts for Übersichten", ["Qiushan Guo", "Renée Schürmann"],
