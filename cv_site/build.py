@@ -112,7 +112,7 @@ class Builder:
         with _timed(timings, "load"):
             site = self.loader.load()
             if site.settings.strict:
-                strict_errors(lint(site, self.options.source))
+                strict_errors(site.warnings + lint(site, self.options.source))
         try:
             with _timed(timings, "views"):
                 view = site_view(site, self._views)

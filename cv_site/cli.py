@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
                                               "summary; writes nothing")
     _add_source(check)
     check.add_argument("--strict", action="store_true",
-                       help="the linter's findings are errors (exit status 1), as with strict: true in site.yml")
+                       help="every warning, the linter's too, is an error (exit status 1), as with strict: true in site.yml")
     check.set_defaults(run=_check)
 
     build = commands.add_parser("build", help="build the site (and cv.pdf) into the output folder")
@@ -122,7 +122,8 @@ def _parser() -> argparse.ArgumentParser:
     bib.add_argument("files", type=Path, nargs="+", metavar="FILE", help=".bib or CSL-JSON (.json) files")
     _add_source(bib)
     bib.add_argument("--into", type=Path, default=None, metavar="FILE",
-                     help="the BibTeX file to merge into (default: data/publications.bib, or the one .bib of data/)")
+                     help="the BibTeX file to merge into, relative to --source (default: data/publications.bib, or the "
+                          "one .bib of data/)")
     bib.add_argument("--dry-run", action="store_true", help="print what would be added, write nothing")
     bib.add_argument("--update", action="store_true",
                      help="also fill in fields an existing entry lacks (an entry is otherwise never changed)")
@@ -179,7 +180,7 @@ def _check(args: argparse.Namespace) -> int:
     site = load_site(args.source)
     findings = lint(site, args.source)
     if args.strict or site.settings.strict:
-        strict_errors(findings)
+        strict_errors(site.warnings + findings)
     for warning in site.warnings + findings:
         print(warning, file=sys.stderr)
     entries = sum(len(getattr(section, "entries", ())) for section in site.sections)
@@ -283,11 +284,19 @@ def _export(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    if args.output.exists() and not args.force:
-        from cv_site.errors import Problem
+    from cv_site.errors import Problem
+    from cv_site.filesystem import write_atomic
 
-        raise UserError([Problem(str(args.output), None, None, "", "already exists", None,
-                                 "give another file (-o FILE), or add --force to replace it")])
-    args.output.write_text(text, encoding="utf-8")
+    def refused(message: str, hint: str) -> UserError:
+        return UserError([Problem(str(args.output), None, None, "", message, None, hint)])
+
+    if args.output.is_dir():
+        raise refused("is a folder", "give a file's name, e.g. -o cv.yaml")
+    if args.output.exists() and not args.force:
+        raise refused("already exists", "give another file (-o FILE), or add --force to replace it")
+    try:
+        write_atomic(args.output, text.encode("utf-8"))
+    except OSError as error:
+        raise refused(f"cannot be written: {error.strerror}", "give a file in a folder you can write to") from None
     print(f"wrote {args.output}")
     return 0

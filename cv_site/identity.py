@@ -17,7 +17,7 @@ from cv_site.text.normalise import normalise_name
 DOI_SYNTAX = re.compile(r"^10\.\d{4,9}/\S+$")
 # New-style ids (2103.12345, with an optional version) and old-style ones (cs/0112017, math.GT/0309136).
 ARXIV_SYNTAX = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
-_DOI_IN_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\S+)$", re.IGNORECASE)
+DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\S+)$", re.IGNORECASE)
 _ARXIV_IN_TEXT = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|arxiv[:\s]\s*|10\.48550/arxiv\.|\babs/)"
     r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})", re.IGNORECASE)
@@ -37,7 +37,7 @@ class Identity:
 
 def identity(paper: Publication) -> Identity:
     doi = paper.doi.strip().lower()
-    url_doi = _DOI_IN_URL.match(paper.fields.get("url", "").strip())
+    url_doi = DOI_URL.match(paper.fields.get("url", "").strip())
     if not doi and url_doi:
         doi = url_doi.group(1).lower()
     arxiv = arxiv_id(paper)

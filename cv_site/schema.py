@@ -74,8 +74,8 @@ class Settings(Record):
     cvs: list[CvVariant] = Field([], description="CVs besides the full one (cv.pdf), each a PDF of its own")
     tag_fields: list[str] = Field(
         ["tags", "keywords"], description="The BibTeX fields whose comma-separated words are a paper's tags")
-    strict: Flag = Field(False, description="Treat the bibliography linter's findings (cv-site check) as errors, "
-                                            "in check and build: for CI")
+    strict: Flag = Field(False, description="Every warning, the bibliography linter's too (cv-site check), is an "
+                                            "error, in check and build: for CI")
 
 
 # --- the person (data/cv.yml: person) -----------------------------------------------------------

@@ -186,3 +186,10 @@ def small_site(**settings) -> SiteModel:
 @pytest.fixture
 def site() -> SiteModel:
     return small_site()
+
+
+@pytest.fixture
+def in_site(tmp_path, monkeypatch):
+    """Run the command from inside the site folder, so paths print as data/cv.yml."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

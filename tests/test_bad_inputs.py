@@ -656,13 +656,6 @@ def write_site(root: Path, files: dict[str, str | bytes | None]) -> Path:
     return root
 
 
-@pytest.fixture
-def in_site(tmp_path, monkeypatch):
-    """Run the command from inside the site folder, so paths print as data/cv.yml."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_check_reports_exactly(case: Case, in_site: Path, capsys):
     write_site(in_site, case.files)

@@ -199,16 +199,84 @@ def test_csl_json_items_become_bibtex_entries(tmp_path: Path):
     path.write_text(json.dumps(items))
     assert csl_file_to_bibtex(path) == (
         "@article{smith2020,\n"
-        "  title = {100\\% of \\$5 \\& more\\_},\n"
-        "  author = {van Smith, Jo and {CERN}},\n"
+        "  title   = {100\\% of \\$5 \\& more\\_},\n"
+        "  author  = {van Smith, Jo and {CERN}},\n"
         "  journal = {Journal},\n"
-        "  year = {2020},\n"
-        "  month = {7},\n"
-        "  url = {https://example.org/%7Bx%7D},\n"
+        "  year    = {2020},\n"
+        "  month   = {7},\n"
+        "  url     = {https://example.org/%7Bx%7D},\n"
         "}\n"
         "\n"
         "@phdthesis{muller2019unicode,\n"
-        "  title = {Ünïcode thesis},\n"
+        "  title  = {Ünïcode thesis},\n"
         "  author = {Müller, Ana},\n"
-        "  year = {2019},\n"
+        "  year   = {2019},\n"
         "}\n")
+
+
+def test_update_keeps_the_entry_s_own_text_and_only_adds_lines(site: Path, capsys):
+    own = ("@Article(lin2021sparse,\n  Title = {Sparse Attention for Long Documents},\n  author = {Lin, Mei},\n"
+           "  booktitle = {CVPR},\n  year = 2021,\n  abstract = {First paragraph.\n\n   Second paragraph.}\n)\n")
+    (site / "data" / "publications.bib").write_text(own)
+    assert main(["import-bib", "exports/scholar.bib", "--update", "--dry-run"]) == 0
+    assert bib(site) == own  # --dry-run writes nothing, --update or not
+    capsys.readouterr()
+    assert main(["import-bib", "exports/scholar.bib", "--update"]) == 0
+    assert capsys.readouterr().out.startswith("data/publications.bib: 2 added, 1 updated, 0 skipped\n")
+    assert bib(site).startswith(own[:-3] + ",\n  pages = {1201--1210},\n)\n")
+
+
+def test_a_target_s_bom_and_crlf_are_kept_and_a_windows_1252_one_is_refused(site: Path, capsys):
+    target = site / "data" / "publications.bib"
+    original = "\ufeff" + (EXPORTS / "site.bib").read_text().replace("\n", "\r\n")
+    target.write_bytes(original.encode())
+    assert main(["import-bib", "exports/orcid.bib"]) == 0
+    written = target.read_bytes().decode()
+    assert written.startswith(original) and "\n" not in written.replace("\r\n", "")
+    target.write_bytes("@misc{m,\n  title = {Müller},\n  year = {2020},\n}\n".encode("cp1252"))
+    before = target.read_bytes()
+    assert main(["import-bib", "exports/orcid.bib"]) == 1
+    assert capsys.readouterr().err.endswith(
+        "data/publications.bib: not UTF-8: import-bib writes UTF-8, which would change every entry's bytes\n"
+        "    hint: convert it first: iconv -f windows-1252 -t utf-8 data/publications.bib > "
+        "data/publications.bib.utf8 && mv data/publications.bib.utf8 data/publications.bib\n"
+        "1 error found; nothing was written.\n")
+    assert target.read_bytes() == before
+
+
+def test_into_is_inside_the_source_and_an_export_s_macros_are_written_out(tmp_path: Path, monkeypatch, capsys):
+    (tmp_path / "site" / "data").mkdir(parents=True)
+    (tmp_path / "scholar.bib").write_text(
+        '@string{pami = "IEEE Transactions on Pattern Analysis"}\n'
+        "@article{lin2024x,\n  title = {X},\n  author = {Lin, Mei},\n  journal = pami # { 46},\n"
+        "  month = mar,\n  year = 2024,\n}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["import-bib", "scholar.bib", "--source", "site", "--into", "data/papers.bib"]) == 0
+    assert (tmp_path / "site" / "data" / "papers.bib").read_text() == (
+        "@article{lin2024x,\n  title = {X},\n  author = {Lin, Mei},\n"
+        "  journal = {IEEE Transactions on Pattern Analysis 46},\n  month = mar,\n  year = 2024,\n}\n")
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_key_differing_only_in_case_is_taken(site: Path, capsys):
+    (site / "exports" / "upper.bib").write_text(
+        "@article{LIN2021SPARSE,\n  title = {Dense Attention},\n  author = {Lin, Mei},\n"
+        "  journal = {Vision Letters},\n  year = {2021},\n}\n")
+    assert main(["import-bib", "exports/upper.bib"]) == 0
+    assert "@article{LIN2021SPARSEb,\n" in bib(site)
+
+
+def test_into_a_folder_is_a_located_error(site: Path, capsys):
+    assert main(["import-bib", "exports/orcid.bib", "--into", "data"]) == 1
+    assert capsys.readouterr().err == ("data: not a file\n    hint: give a .bib file with --into FILE\n"
+                                       "1 error found; nothing was written.\n")
+
+
+@pytest.mark.parametrize(("items", "expected"), [
+    ([{"title": "A", "author": {"family": "X"}, "issued": {"date-parts": [[None]]}}], "@misc{a,\n  title = {A},\n}\n"),
+    ([{"title": "A", "author": [{"family": 7}]}], "@misc{7a,\n  title  = {A},\n  author = {7},\n}\n"),
+])
+def test_odd_csl_json_is_read_without_a_traceback(tmp_path: Path, items, expected):
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(items))
+    assert csl_file_to_bibtex(path) == expected

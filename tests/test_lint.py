@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cv_site.cli import main
-from tests.test_bad_inputs import GOOD_BIB, GOOD_CV, Case, in_site, write_site  # noqa: F401 (in_site: a fixture)
+from tests.test_bad_inputs import GOOD_BIB, GOOD_CV, Case, write_site
 
 SECOND = """
 @article{lovelace1843sketch,
@@ -56,8 +56,8 @@ LINT_CASES = [
           "  journal = {arXiv preprint arXiv:1842.01234},\n  year = {1842},\n}\n"},
          "data/publications.bib:10:1: warning: lovelace1842preprint: listed twice: an arXiv preprint of "
          "lovelace1843notes (data/publications.bib:1)\n"
-         "    hint: keep the published one, with the preprint's arXiv id as eprint = {...} (cv-site import-bib "
-         "--update does this)"),
+         "    hint: remove the preprint, and give the published one its arXiv id: eprint = {...}, "
+         "archiveprefix = {arXiv}"),
     Case("a paper with no way to read it",
          {"data/publications.bib": NO_LINK},
          "data/publications.bib:2:1: warning: lovelace1843notes: no way to read it: no pdf, doi, arxiv or url"
@@ -74,8 +74,8 @@ LINT_CASES = [
     Case("a selected paper that no section lists",
          {"data/publications.bib": GOOD_BIB.replace("  year", "  selected = {true},\n  year") + SECOND,
           "data/cv.yml": GOOD_CV.replace("include: all", "include: [lovelace1843sketch]")},
-         "data/publications.bib:5:1: warning: lovelace1843notes: selected, but no publications section of the CV "
-         "lists it\n"
+         "data/publications.bib:5:1: warning: lovelace1843notes: selected (shown on the home page), but not in the "
+         "CV: no publications section lists it\n"
          "    hint: add its key to a section's include, or remove selected"),
     Case("a local PDF that is not there",
          {"data/publications.bib": GOOD_BIB.replace("  year", "  pdf = {notes.pdf},\n  year")},
@@ -120,6 +120,15 @@ def test_strict_in_site_yml_stops_check_and_build_and_leaves_the_last_site(in_si
     assert main(["build", "--no-pdf"]) == 1
     assert capsys.readouterr().err == expected
     assert (in_site / "_site" / "index.html").read_bytes() == before
+
+
+def test_strict_makes_loading_s_warnings_errors_too(in_site: Path, capsys):
+    write_site(in_site, {"data/publications.bib": GOOD_BIB.replace("  year = {1843},\n", "")})
+    assert main(["check", "--strict"]) == 1
+    assert capsys.readouterr().err == (
+        "data/publications.bib:1:1: lovelace1843notes: no year; the entry is listed without a date\n"
+        "    hint: add year = {2024}\n"
+        "1 error found; nothing was written.\n")
 
 
 def test_without_strict_build_does_not_lint(in_site: Path, capsys):

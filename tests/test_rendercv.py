@@ -529,3 +529,15 @@ def test_bad_input_is_a_located_error(name: str, text: str | None, message: str,
     assert main(["import-rendercv", name, "--output", "site"]) == 1
     assert capsys.readouterr() == ("", message + "\n1 error found; nothing was written.\n")
     assert not (tmp_path / "site").exists()
+
+
+def test_export_into_a_folder_or_over_a_file_is_refused_and_a_new_folder_is_made(tmp_path: Path, capsys):
+    source = str(Path(__file__).parent.parent)
+    target = tmp_path / "new" / "cv.yaml"
+    assert main(["export", "jsonresume", "--source", source, "-o", str(target)]) == 0
+    assert target.read_text().startswith("{\n")
+    assert main(["export", "rendercv", "--source", source, "-o", str(target)]) == 1
+    assert main(["export", "rendercv", "--source", source, "-o", str(tmp_path), "--force"]) == 1
+    err = capsys.readouterr().err
+    assert f"{target}: already exists\n    hint: give another file (-o FILE), or add --force to replace it\n" in err
+    assert f"{tmp_path}: is a folder\n    hint: give a file's name, e.g. -o cv.yaml\n" in err

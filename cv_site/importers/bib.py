@@ -14,14 +14,17 @@ The merged file must load without errors before anything is written; `--dry-run`
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cv_site.errors import Problem, UserError, display_path
 from cv_site.filesystem import write_atomic
 from cv_site.identity import Match, PaperIndex, arxiv_id, identity
+from cv_site.importers.bibwrite import tex_escaped, unique_key
 from cv_site.importers.csl_bib import csl_file_to_bibtex
 from cv_site.load.bibblocks import RawEntry, read_blocks, split_pieces
 from cv_site.load.bibtex import load_bibtex
@@ -74,7 +77,8 @@ class Outcome:
     warnings: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
-        lines = [f"{display_path(self.target)}: {len(self.added)} added, {len(self.updated)} updated, "
+        updated = len({change.key for change in self.updated})
+        lines = [f"{display_path(self.target)}: {len(self.added)} added, {updated} updated, "
                  f"{len(self.skipped)} skipped" + (f", {len(self.merged)} merged" if self.merged else "")]
         for candidate in self.added:
             renamed = f" (its key was {_original(self, candidate.key)})" if candidate.key in self.renamed.values() else ""
@@ -98,26 +102,43 @@ def import_bib(files: list[Path], source: Path, into: Path | None, *, dry_run: b
                update: bool = False) -> Outcome:
     target = _target(source, into)
     problems: list[Problem] = []
-    text = read_bib_text(target, problems) if target.exists() else ""
-    site_papers = _site_papers(source, target, text or "", problems)
+    text, bom = _read_target(target)
+    site_papers = _site_papers(source, target, text, problems)
     candidates = [candidate for path in files for candidate in _read_export(path, problems)]
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
         raise UserError(errors)
     outcome = Outcome(target, dry_run, warnings=problems)
-    entries = {entry.key: entry for entry in _raw_entries(text or "")}
+    entries = {entry.key: entry for entry in _raw_entries(text)}
     updates = _plan(outcome, candidates, site_papers, entries, update)
-    merged = _merged_text(text or "", updates, outcome.added)
+    merged = _merged_text(text, updates, {key: entries[key] for key in updates}, outcome.added)
     _check_loads(merged, target)
     if not dry_run and (outcome.added or outcome.updated):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, merged.encode())
+        write_atomic(target, (codecs.BOM_UTF8 if bom else b"") + merged.encode())
     return outcome
+
+
+def _read_target(target: Path) -> tuple[str, bool]:
+    """The target's text ("" when it is new) and whether it starts with a byte-order mark. It must
+    be UTF-8: the entries it has are written back byte for byte."""
+    if not target.exists():
+        return "", False
+    file = display_path(target)
+    if not target.is_file():
+        raise UserError([Problem(file, None, None, "", "not a file", hint="give a .bib file with --into FILE")])
+    raw = target.read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), raw.startswith(codecs.BOM_UTF8)
+    except UnicodeDecodeError:
+        name, converted = shlex.quote(file), shlex.quote(file + ".utf8")
+        raise UserError([Problem(file, None, None, "", "not UTF-8: import-bib writes UTF-8, which would change "
+                                 "every entry's bytes", hint=f"convert it first: iconv -f windows-1252 -t utf-8 "
+                                 f"{name} > {converted} && mv {converted} {name}")]) from None
 
 
 def _target(source: Path, into: Path | None) -> Path:
     if into is not None:
-        return into
+        return source / into  # an absolute `into` stays as it is
     data = source / "data"
     bibs = sorted(data.glob("*.bib"))
     if (data / "publications.bib").exists() or not bibs:
@@ -155,10 +176,21 @@ def _read_export(path: Path, problems: list[Problem]) -> list[Candidate]:
     problems += found
     raw = {entry.key: entry for entry in _raw_entries(text)}
     return [Candidate(paper, raw[paper.key].entry_type,
-                      [(name.lower(), value) for name, value, _ in raw[paper.key].fields
-                       if name.lower() not in LEFT_OUT_FIELDS],
+                      [(name.lower(), _standalone(value, paper.fields.get(name.lower(), "")))
+                       for name, value, _ in raw[paper.key].fields if name.lower() not in LEFT_OUT_FIELDS],
                       f"{file} item {number}" if is_csl else f"{file}:{paper.source.line}")
             for number, paper in enumerate(papers, 1)]
+
+
+def _standalone(written: str, decoded: str) -> str:
+    """A value that reads the same without the export's @string definitions: as written, unless it
+    names a macro (`journal = pami`, `"IEEE " # pami`); then its text, in braces."""
+    bare = written[:1] not in ('"', "{") and not written.isdigit() and written.lower() not in _MONTHS
+    joined = re.search(r'["}]\s*#', written) is not None
+    return "{" + tex_escaped(decoded) + "}" if bare or joined else written
+
+
+_MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
 
 
 def _raw_entries(text: str) -> list[RawEntry]:
@@ -169,13 +201,13 @@ def _plan(outcome: Outcome, candidates: list[Candidate], site_papers: list[Publi
           entries: dict[str, RawEntry], update: bool) -> dict[str, Candidate]:
     """Sort each candidate into added, merged or skipped; the target's entries to rewrite (--update)."""
     index = PaperIndex(site_papers)
-    keys = {paper.key for paper in site_papers}
+    keys = {paper.key.casefold() for paper in site_papers}  # BibTeX keys are one key whatever their case
     added: dict[str, Candidate] = {}
     updates: dict[str, Candidate] = {}
     for candidate in candidates:
         match = index.find(candidate.paper)
         if match is None:
-            key = _unique_key(candidate.key, keys)
+            key = unique_key(candidate.key, keys)
             if key != candidate.key:
                 outcome.renamed[candidate.key] = key
                 candidate = dataclasses.replace(candidate, paper=dataclasses.replace(candidate.paper, key=key))
@@ -236,27 +268,37 @@ def _with(own: Candidate, other: Candidate, match: Match) -> Candidate:
     return dataclasses.replace(own, entry_type=entry_type, fields=list(fields.items()))
 
 
-def _unique_key(key: str, keys: set[str]) -> str:
-    candidate, letter = key, ord("b")
-    while candidate in keys:
-        candidate, letter = key + chr(letter), letter + 1
-    keys.add(candidate)
-    return candidate
-
-
 def _original(outcome: Outcome, key: str) -> str:
     return next(old for old, new in outcome.renamed.items() if new == key)
 
 
-def _merged_text(text: str, updates: dict[str, Candidate], added: list[Candidate]) -> str:
+def _merged_text(text: str, updates: dict[str, Candidate], before: dict[str, RawEntry],
+                 added: list[Candidate]) -> str:
+    """The target's text with the updates and the new entries, in its own line endings. An updated
+    entry keeps its text and gets the new fields before its closing brace; a preprint that became
+    its published version is written anew, in its own layout."""
+    newline = "\r\n" if "\r\n" in text else "\n"
     for key, candidate in updates.items():
         start, end = _entry_span(text, key)
         indent, width = _layout(text[start:end])
-        text = text[:start] + _entry_text(candidate, indent, width).rstrip("\n") + text[end:]
+        had = {name.lower() for name, _, _ in before[key].fields}
+        if candidate.entry_type != before[key].entry_type or not had <= {name for name, _ in candidate.fields}:
+            entry = _entry_text(candidate, indent, width).rstrip("\n")
+        else:
+            entry = _with_fields(text[start:end], [(n, v) for n, v in candidate.fields if n not in had], indent, width)
+        text = text[:start] + entry.replace("\n", newline) + text[end:]
     if not added:
         return text
-    new = "\n".join(_entry_text(candidate) for candidate in added)
-    return (text.rstrip() + "\n\n" if text.strip() else "") + new
+    new = "\n".join(_entry_text(candidate) for candidate in added).replace("\n", newline)
+    return (text.rstrip() + newline * 2 if text.strip() else "") + new
+
+
+def _with_fields(entry: str, fields: list[tuple[str, str]], indent: str, width: int) -> str:
+    """The entry's text with these fields added before its closing brace or parenthesis."""
+    body, closer = entry[:-1], entry[-1]
+    head = body.rstrip()
+    lines = "\n".join(f"{indent}{name:<{width}} = {value}," for name, value in fields)
+    return head + ("" if head.endswith(",") else ",") + "\n" + lines + (body[len(head):] or "\n") + closer
 
 
 def _entry_text(candidate: Candidate, indent: str = "  ", width: int = 0) -> str:
@@ -275,19 +317,19 @@ def _layout(entry: str) -> tuple[str, int]:
 
 
 def _entry_span(text: str, key: str) -> tuple[int, int]:
-    """Where the entry with this key is in the text: from its @ to its closing brace, included."""
-    start = re.search(r"^[ \t]*(@\w+[ \t]*\{[ \t]*" + re.escape(key) + r"[ \t]*,)", text, re.M)
+    """Where the entry with this key is in the text: from its @ to its closing brace (or
+    parenthesis), included. Braces nest inside it; a backslash escapes the next character."""
+    start = re.search(r"^[ \t]*(@\w+[ \t]*([{(])[ \t]*" + re.escape(key) + r"[ \t]*,)", text, re.M)
     assert start is not None, key  # the key was read from this very text
-    depth, position = 0, text.index("{", start.start(1))
-    while True:
+    closer = "}" if start.group(2) == "{" else ")"
+    depth, position = 0, start.end(1)
+    while position < len(text):
         char = text[position]
-        if char == "\\":
-            position += 2
-            continue
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        position += 1
-        if depth == 0:
+        position += 2 if char == "\\" else 1
+        if char == closer and depth == 0:
             return start.start(1), position
+        depth += {"{": 1, "}": -1}.get(char, 0)
+    raise AssertionError(key)  # the entry was read from this text, so it is closed
 
 
 def _check_loads(text: str, target: Path) -> None:

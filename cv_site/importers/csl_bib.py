@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from cv_site.errors import Problem, UserError, display_path
+from cv_site.importers.bibwrite import ascii_text, entry_text, field_value, tex_escaped, unique_key
 
 # CSL item types -> BibTeX entry types; what is not here is @misc.
 _TYPES = {
@@ -28,7 +28,6 @@ _PLAIN_FIELDS = {  # CSL variable -> BibTeX field, copied as they are
     "abstract": "abstract", "ISBN": "isbn", "ISSN": "issn", "note": "note", "publisher-place": "address",
     "collection-title": "series", "edition": "edition",
 }
-_TEX_SPECIAL = re.compile(r"([&%$#_{}])")
 _KEY = re.compile(r"^[A-Za-z][\w:.+/-]*$")
 
 
@@ -37,6 +36,12 @@ def csl_file_to_bibtex(path: Path) -> str:
     file = display_path(path)
     try:
         items = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UserError([Problem(file, None, None, "", "not UTF-8 text", hint="export the library again as CSL JSON "
+                                 "(it is UTF-8)")]) from None
+    except RecursionError:
+        raise UserError([Problem(file, None, None, "", "nested too deep to be CSL JSON",
+                                 hint="export the library again as CSL JSON")]) from None
     except json.JSONDecodeError as error:
         raise UserError([Problem(file, error.lineno, error.colno, "", f"not valid JSON: {error.msg}",
                                  hint="export the library again as CSL JSON")]) from None
@@ -55,15 +60,14 @@ def _entry(item: dict[str, Any], number: int, keys: set[str]) -> str:
     year, month = _date(item.get("issued"))
     texts = [("title", _text(item.get("title"))), ("author", ""), ("editor", ""),
              (container, _text(item.get("container-title"))), ("year", year), ("month", month),
-             ("pages", _text(item.get("page")).replace("-", "--")),
+             ("pages", _text(item.get("page"))),
              *((bib, _text(item.get(csl))) for csl, bib in _PLAIN_FIELDS.items())]
-    fields = {name: _escaped(value, name) for name, value in texts}
+    fields = {name: field_value(name, value) for name, value in texts}
+    fields["pages"] = fields["pages"].replace("-", "--")  # CSL's 310-318 is BibTeX's range 310--318
     for role in ("author", "editor"):  # names escaped one by one: an organisation's braces stay
-        fields[role] = " and ".join(filter(None, (_name(person) for person in item.get(role) or ()
+        fields[role] = " and ".join(filter(None, (_name(person) for person in _people(item, role)
                                                   if isinstance(person, dict))))
-    key = _unique(_key(item, year, number), keys)
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items() if value)
-    return f"@{entry_type}{{{key},\n{body}}}\n"
+    return entry_text(entry_type, unique_key(_key(item, year, number), keys), fields)
 
 
 def _key(item: dict[str, Any], year: str, number: int) -> str:
@@ -73,29 +77,27 @@ def _key(item: dict[str, Any], year: str, number: int) -> str:
         value = str(item.get(name, "")).strip()
         if _KEY.match(value) and "//" not in value:
             return value
-    first_author = (item.get("author") or [{}])[0]
-    family = (first_author.get("family") or first_author.get("literal") or "") if isinstance(first_author, dict) else ""
-    words = re.findall(r"\w+", _ascii(_text(item.get("title"))))
+    first_author = next(iter(_people(item, "author")), {})
+    family = _text(first_author.get("family") or first_author.get("literal"))
+    words = re.findall(r"\w+", ascii_text(_text(item.get("title"))))
     first_word = next((word for word in words if len(word) > 3), words[0] if words else "")
-    key = re.sub(r"[^a-z0-9]", "", "".join(_ascii(part).lower() for part in (*family.split()[-1:], year, first_word)))
+    key = re.sub(r"[^a-z0-9]", "", "".join(ascii_text(part).lower() for part in (*family.split()[-1:], year, first_word)))
     return key or f"item{number + 1}"
 
 
-def _unique(key: str, keys: set[str]) -> str:
-    candidate, suffix = key, ord("a")
-    while candidate in keys:
-        candidate, suffix = key + chr(suffix), suffix + 1
-    keys.add(candidate)
-    return candidate
+def _people(item: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    """The item's authors (or editors): CSL's list of name objects; anything else is none."""
+    people = item.get(role)
+    return [person for person in people if isinstance(person, dict)] if isinstance(people, list) else []
 
 
 def _name(person: dict[str, Any]) -> str:
     if person.get("literal"):
-        return "{" + _escaped(_text(person["literal"]), "author") + "}"  # an organisation: one name, not split
-    family = " ".join(_escaped(_text(person.get(part)), "author")
+        return "{" + tex_escaped(_text(person["literal"])) + "}"  # an organisation: one name, not split
+    family = " ".join(tex_escaped(_text(person.get(part)))
                       for part in ("non-dropping-particle", "family") if person.get(part))
-    given = _escaped(_text(person.get("given")), "author")
-    suffix = _escaped(_text(person.get("suffix")), "author")
+    given = tex_escaped(_text(person.get("given")))
+    suffix = tex_escaped(_text(person.get("suffix")))
     return ", ".join(part for part in (family, suffix, given) if part) if family else given
 
 
@@ -105,22 +107,13 @@ def _date(issued: Any) -> tuple[str, str]:
         return "", ""
     parts = issued.get("date-parts")
     if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-        first = [str(part) for part in parts[0]]
-        return first[0], first[1] if len(first) > 1 else ""
+        first = [str(part).strip() for part in parts[0]]
+        if not first[0].isdigit():  # [[null]], as some tools write an unknown date
+            return "", ""
+        return first[0], first[1] if len(first) > 1 and first[1].isdigit() else ""
     raw = re.match(r"^(\d{4})(?:-(\d{1,2}))?", str(issued.get("raw") or issued.get("literal") or ""))
     return (raw.group(1), (raw.group(2) or "").lstrip("0")) if raw else ("", "")
 
 
 def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value not in (None, "") else ""
-
-
-def _escaped(value: str, field: str) -> str:
-    """A value that BibTeX and the LaTeX reader give back as written (the URL and DOI as they are)."""
-    if field in ("url", "doi"):
-        return value.replace("{", "%7B").replace("}", "%7D")
-    return _TEX_SPECIAL.sub(r"\\\1", value)
-
-
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

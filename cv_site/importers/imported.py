@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cv_site.errors import Problem, UserError
+from pydantic import ValidationError
+
+from cv_site.errors import Problem, UserError, format_loc
+from cv_site.load.bibtex import load_bibtex
 from cv_site.schema import CvFile, NewsFile, Settings
 
 
@@ -30,10 +33,28 @@ class Imported:
         return sum(len(section.get("entries", ())) for section in self.cv["sections"])
 
     def validate(self) -> None:
-        """A bug in a mapping must not leave the user with a data/ that does not load."""
-        CvFile.from_data(self.cv)
-        Settings.from_data(self.site)
-        NewsFile.from_data({"news": self.news})
+        """What an import writes must load: a value the mapping let through that cv-site refuses
+        is a UserError naming it, before anything is written."""
+        problems = []
+        for name, model, data in (("cv.yml", CvFile, self.cv), ("site.yml", Settings, self.site),
+                                  ("news.yml", NewsFile, {"news": self.news})):
+            try:
+                model.from_data(data)
+            except ValidationError as error:
+                problems += [Problem(f"data/{name} (from {self.source})", None, None, format_loc(detail["loc"]),
+                                     detail["msg"], _shown(detail.get("input")),
+                                     f"correct it in the {self.source} file, then import again")
+                             for detail in error.errors()]
+        if self.bibtex is not None:
+            _, found = load_bibtex(self.bibtex, f"data/publications.bib (from {self.source})", None)
+            problems += [problem for problem in found if problem.severity == "error"]
+        if problems:
+            raise UserError(problems)
+
+
+def _shown(value: object) -> object:
+    """A refused value for the message: text or a number as it is; a mapping or list not at all."""
+    return value if isinstance(value, (str, int, float)) else None
 
 
 def user_error(path: Path, message: str, hint: str = "") -> UserError:

@@ -12,21 +12,17 @@ Every value is escaped so that cv-site reads back the text as written.
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from cv_site.identity import DOI_URL
+from cv_site.importers.bibwrite import ascii_text, entry_text, field_value, unique_key
 from cv_site.importers.jsonresume_read import ResumeFile
 from cv_site.links import is_safe_url
 
 _PROCEEDINGS = re.compile(r"\b(proceedings|conference|workshop|symposium)\b", re.I)
 _JOURNAL = re.compile(r"\b(journal|transactions|letters|magazine)\b", re.I)
-_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\S+)$", re.I)
 _ARXIV_URL = re.compile(r"^https?://(?:www\.)?arxiv\.org/abs/([^?#\s]+)$", re.I)
 _STATUS = re.compile(r"^(Under review|Unpublished|Preprint)\.(?:\s+|$)", re.S)
 _PREPRINT_SERVER = re.compile(r"^(arxiv|biorxiv|medrxiv|chemrxiv|corr)\b", re.I)
-# TeX's special characters, and the pairs (--, '') that it would make into one dash or quote.
-_TEX = re.compile(r"[\\{}&%$#_~^`]|-(?=-)|'(?=')")
-_TEX_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\^{}", "`": r"\textasciigrave{}",
-                "-": r"-\/", "'": r"'\/"}
 _KNOWN = frozenset({"name", "publisher", "releaseDate", "url", "summary"})
 
 
@@ -50,8 +46,8 @@ def publications_bibtex(resume: ResumeFile) -> str | None:
         fields.update(_link_field(url))
         entry_type, abstract = _status(entry_type, fields, resume.text(entry, loc, "summary"))
         fields["abstract"] = abstract
-        key = _unique(_key(title, date.year if date else None), keys)
-        entries.append(_entry_text(entry_type, key, fields))
+        key = unique_key(_key(title, date.year if date else None), keys)
+        entries.append(entry_text(entry_type, key, {name: field_value(name, value) for name, value in fields.items()}))
     if not entries:
         return None
     resume.note((), "publications: JSON Resume has no authors: add author = {Last, First and ...} to each entry "
@@ -68,7 +64,7 @@ def _type_and_container(publisher: str) -> tuple[str, str]:
 
 
 def _link_field(url: str) -> dict[str, str]:
-    if match := _DOI_URL.match(url):
+    if match := DOI_URL.match(url):
         return {"doi": match.group(1)}
     if match := _ARXIV_URL.match(url):
         return {"arxiv": match.group(1)}
@@ -93,28 +89,6 @@ def _status(entry_type: str, fields: dict[str, str], summary: str) -> tuple[str,
 
 
 def _key(title: str, year: int | None) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    ascii_title = ascii_text(title).lower()
     first_word = next(iter(re.findall(r"[a-z0-9]+", ascii_title)), "paper")
     return f"{first_word}{year or ''}"
-
-
-def _unique(key: str, keys: set[str]) -> str:
-    """The key, or with b, c... after it when taken."""
-    candidate, suffix = key, "b"
-    while candidate in keys:
-        candidate, suffix = key + suffix, chr(ord(suffix) + 1)
-    keys.add(candidate)
-    return candidate
-
-
-def _entry_text(entry_type: str, key: str, fields: dict[str, str]) -> str:
-    written = {name: value for name, value in fields.items() if value}
-    width = max(map(len, written), default=0)
-    body = "".join(f"  {name.ljust(width)} = {{{_escaped(name, value)}}},\n" for name, value in written.items())
-    return f"@{entry_type}{{{key},\n{body}}}\n"
-
-
-def _escaped(name: str, value: str) -> str:
-    if name in ("url", "doi", "arxiv"):  # read as written, but for the braces that delimit them
-        return value.replace("{", "%7B").replace("}", "%7D")
-    return _TEX.sub(lambda match: _TEX_ESCAPES.get(match.group(), "\\" + match.group()), value)

@@ -36,6 +36,9 @@ class ResumeFile:
             hint = "fix the JSON there (a missing comma or quote is the usual cause)"
             raise UserError([Problem(self.file, error.lineno, error.colno, "", f"not valid JSON: {error.msg}",
                                      hint=hint)]) from None
+        except RecursionError:
+            raise UserError([Problem(self.file, None, None, "", "nested too deep to be a JSON Resume",
+                                     hint="give the resume.json of a CV")]) from None
         self.problems: list[Problem] = []
         self.notes: list[str] = []
         if not isinstance(self.data, dict):

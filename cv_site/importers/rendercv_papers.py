@@ -13,10 +13,10 @@ Every value is escaped so that cv-site reads back the text as written.
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import urlsplit
 
 from cv_site.errors import Loc
+from cv_site.importers.bibwrite import LINK_FIELDS, ascii_text, entry_text, field_value, tex_escaped, unique_key
 from cv_site.importers.rendercv_read import Entry, RenderCvFile, convert_markdown, plain_text
 from cv_site.links import is_safe_url
 from cv_site.text.dates import DateError, PartialDate, parse_date
@@ -26,9 +26,6 @@ _ITALIC = re.compile(r"^\*([^*].*?)\*$")
 _MARKS = re.compile(r"^(.*?)((?:\\?\*|†|\s)*)$")
 _OTHERS = frozenset({"others", "et al.", "et al"})
 # TeX's special characters, and the pairs (--, '') that it would make into one dash or quote.
-_TEX = re.compile(r"[\\{}&%$#_~^`]|-(?=-)|'(?=')")
-_TEX_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\^{}", "`": r"\textasciigrave{}",
-                "-": r"-\/", "'": r"'\/"}
 _LATEX_STYLES = {"em": r"\textit{{{}}}", "strong": r"\textbf{{{}}}", "strong em": r"\textbf{{\textit{{{}}}}}"}
 
 
@@ -62,8 +59,9 @@ class Papers:
             fields["note"] = _latex(venue)
         fields["doi"] = file.text(entry, loc, "doi")
         fields["url"] = _url(file, entry, loc)
-        key = _unique(_key(first_author, date, plain_text(title)), self.keys)
-        self.entries.append(_entry_text(entry_type, key, fields))
+        key = unique_key(_key(first_author, date, plain_text(title)), self.keys)
+        self.entries.append(entry_text(entry_type, key, {name: field_value(name, value) if name in LINK_FIELDS else value
+                                                          for name, value in fields.items()}))
         return key
 
     def _author(self, written: str) -> tuple[str, str]:
@@ -78,7 +76,7 @@ class Papers:
             return name, "others"
         if bold:
             self.owner_names.append(name)
-        return name, _tex(name) + marks
+        return name, tex_escaped(name) + marks
 
 
 def _date(file: RenderCvFile, entry: Entry, loc: Loc) -> PartialDate | None:
@@ -103,41 +101,11 @@ def _url(file: RenderCvFile, entry: Entry, loc: Loc) -> str:
 def _key(author: str, date: PartialDate | None, title: str) -> str:
     """guo2024regiongpt: the first author's family name, the year, the title's first long word."""
     family = author.split(",")[0] if "," in author else "".join(author.split()[-1:])
-    words = re.findall(r"[a-z0-9]+", _ascii(title).lower())
+    words = re.findall(r"[a-z0-9]+", ascii_text(title).lower())
     word = next((word for word in words if len(word) > 3), words[0] if words else "")
-    key = re.sub(r"[^a-z0-9]", "", _ascii(family).lower()) + (str(date.year) if date else "") + word
+    key = re.sub(r"[^a-z0-9]", "", ascii_text(family).lower()) + (str(date.year) if date else "") + word
     return key or "paper"
 
 
-def _unique(key: str, keys: set[str]) -> str:
-    """The key, or with b, c... after it when taken."""
-    candidate, suffix = key, "b"
-    while candidate in keys:
-        candidate, suffix = key + suffix, chr(ord(suffix) + 1)
-    keys.add(candidate)
-    return candidate
-
-
-def _entry_text(entry_type: str, key: str, fields: dict[str, str]) -> str:
-    written = {name: value for name, value in fields.items() if value}
-    width = max(map(len, written), default=0)
-    body = "".join(f"  {name.ljust(width)} = {{{_escaped_link(name, value)}}},\n" for name, value in written.items())
-    return f"@{entry_type}{{{key},\n{body}}}\n"
-
-
-def _escaped_link(name: str, value: str) -> str:
-    """DOIs and URLs are read as written, but for the braces that delimit them; the other fields
-    are escaped already."""
-    return value.replace("{", "%7B").replace("}", "%7D") if name in ("doi", "url") else value
-
-
 def _latex(markdown: str) -> str:
-    return convert_markdown(markdown, _tex, lambda style, inner: _LATEX_STYLES[style].format(inner))
-
-
-def _tex(text: str) -> str:
-    return _TEX.sub(lambda match: _TEX_ESCAPES.get(match.group(), "\\" + match.group()), text)
-
-
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return convert_markdown(markdown, tex_escaped, lambda style, inner: _LATEX_STYLES[style].format(inner))

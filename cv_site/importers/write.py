@@ -3,6 +3,7 @@ paper PDFs, thumbnails and project images to static/)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -46,11 +47,11 @@ def write_imported(imported: Imported, output: Path, force: bool = False) -> lis
     if imported.bibtex is not None:
         bib.write_text(imported.bibtex, encoding="utf-8", newline="")
         written.append(bib)
-    elif bib.exists():  # --force over a scaffold: its placeholder papers are not the user's
-        bib.unlink()
+    elif force and bib.is_file() and _entry_keys(bib) == _entry_keys(STARTER / "data" / "publications.bib"):
+        bib.unlink()  # --force over a new site: its placeholder papers (the name filled in) are not the user's
     for placeholder in (STARTER / "data" / "posts").glob("*.md"):  # nor is its placeholder post
         post = output / "data" / "posts" / placeholder.name
-        if force and post.is_file() and post.read_bytes() == placeholder.read_bytes():
+        if force and _is_placeholder(post, placeholder):
             post.unlink()
     if imported.pdf_folder is not None:
         written += _copy_folder(imported.pdf_folder, output / "static" / "assets" / "pdf", force)
@@ -67,6 +68,15 @@ def write_imported(imported: Imported, output: Path, force: bool = False) -> lis
         written += _copy_folder(imported.preview_folder, output / "static" / "assets" / "img" / "publication_preview",
                                 force)
     return written
+
+
+def _is_placeholder(path: Path, placeholder: Path) -> bool:
+    """The file is the starter's, byte for byte (so no work of the user's is lost with it)."""
+    return path.is_file() and path.read_bytes() == placeholder.read_bytes()
+
+
+def _entry_keys(bib: Path) -> set[str]:
+    return set(re.findall(r"^\s*@\w+\s*[{(]\s*([^,\s]+)", bib.read_text(encoding="utf-8", errors="replace"), re.M))
 
 
 def _copy_folder(source: Path, target: Path, force: bool) -> list[Path]:

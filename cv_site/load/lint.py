@@ -1,7 +1,8 @@
 """The bibliography linter: what keeps a publication list credible, beyond what loading requires.
 
 `cv-site check` prints these as warnings; with `--strict` (or `strict: true` in site.yml, for CI)
-they are errors, and a strict site's `build` stops on them too. Each is located at the BibTeX
+they are errors, as are loading's own warnings (a paper without a year...), and a strict site's
+`build` stops on them too. Each is located at the BibTeX
 field (or the Markdown line) it is about, with the fix in its hint.
 """
 
@@ -14,14 +15,13 @@ import re
 from pathlib import Path
 
 from cv_site.errors import Problem, UserError, display_path
-from cv_site.identity import ARXIV_SYNTAX, DOI_SYNTAX, PaperIndex
+from cv_site.identity import ARXIV_SYNTAX, DOI_SYNTAX, DOI_URL, PUBLISHED_VERSION, PaperIndex
 from cv_site.load.bibblocks import RawEntry, read_blocks, split_pieces
 from cv_site.load.textfile import read_bib_text
 from cv_site.model import Publication, SiteModel
 
 READING_LINKS = frozenset({"pdf", "arxiv", "doi", "html", "website", "url"})
 LOCAL_FILE_LINKS = ("pdf", "supp", "slides", "poster")
-_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\S+)$", re.IGNORECASE)
 _NOT_OUT_YET = re.compile(r"\b(to appear|accepted|forthcoming|in press)\b", re.IGNORECASE)
 _IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(")
 _NOT_YET_PUBLISHED = frozenset({"submitted", "preprint", "unpublished"})
@@ -39,7 +39,8 @@ def lint(site: SiteModel, source: Path, today: datetime.date | None = None) -> l
 
 
 def strict_errors(findings: list[Problem]) -> None:
-    """Under strict: the findings as errors (a UserError), if there are any."""
+    """Under strict: every warning (the linter's, and loading's: a paper without a year, a field
+    given twice...) as an error, in one UserError, if there are any."""
     if findings:
         raise UserError([dataclasses.replace(problem, severity="error") for problem in findings])
 
@@ -60,7 +61,7 @@ def _identifiers(paper: Publication) -> list[Finding]:
     if paper.doi and not DOI_SYNTAX.match(paper.doi):
         found.append(Finding(paper, "doi", "doi is not a DOI", "write the DOI alone, as 10.<number>/<suffix>, e.g. "
                         "doi = {10.1145/3368089.3409741}", paper.doi))
-    url_doi = _DOI_URL.match(paper.fields.get("url", "").strip())
+    url_doi = DOI_URL.match(paper.fields.get("url", "").strip())
     if url_doi and not paper.doi:
         found.append(Finding(paper, "url", "url is the address of a DOI", f"write doi = {{{url_doi.group(1)}}} instead: "
                         "the DOI link and the citation's DOI are made from it", paper.fields["url"]))
@@ -109,8 +110,8 @@ def _listed_twice(papers: list[Publication]) -> list[Finding]:
         match = index.add(paper)
         if match is None:
             continue
-        hint = ("keep the published one, with the preprint's arXiv id as eprint = {...} (cv-site import-bib "
-                "--update does this)" if match.reason in ("an arXiv preprint of", "the published version of")
+        hint = ("remove the preprint, and give the published one its arXiv id: eprint = {...}, "
+                "archiveprefix = {arXiv}" if match.reason in ("an arXiv preprint of", PUBLISHED_VERSION)
                 else "remove one of them, or merge their fields")
         found.append(Finding(paper, "title", f"listed twice: {match} "
                                              f"({match.paper.source.file}:{match.paper.source.line})", hint))
@@ -123,8 +124,8 @@ def _selected_not_shown(site: SiteModel) -> list[Finding]:
     if not sections:
         return []
     shown = {paper.key for section in sections for paper in site.section_publications(section)}
-    return [Finding(paper, "selected", "selected, but no publications section of the CV lists it",
-                    "add its key to a section's include, or remove selected")
+    return [Finding(paper, "selected", "selected (shown on the home page), but not in the CV: no publications "
+                    "section lists it", "add its key to a section's include, or remove selected")
             for paper in site.selected_publications if paper.key not in shown]
 
 

@@ -40,6 +40,7 @@ _SYMBOLS = {
     "textquoteleft": "‘", "textquoteright": "’", "textquotedblleft": "“", "textquotedblright": "”",
     "S": "§", "P": "¶", "copyright": "©", "textcopyright": "©", "textregistered": "®",
     "texttrademark": "™", "textbackslash": "\\", "textasciitilde": "~", "textbar": "|",
+    "textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^",
     "textless": "<", "textgreater": ">", "textbullet": "•", "textdegree": "°",
     "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX", "relax": "", "xspace": "", "protect": "",
 }
