@@ -10,11 +10,10 @@ unreadable date, sub-bullets) is kept in the entry's text, and every such case i
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any
 
+from cv_site.importers.imported import with_unique_ids
 from cv_site.importers.alfolio_text import to_markdown, to_plain_text
-from cv_site.text.normalise import slugify
 from cv_site.text.dates import DateError, parse_range
 
 Entry = dict[str, Any]
@@ -31,7 +30,7 @@ def cv_sections(alfolio_cv: list[Any], with_publications: bool, notes: list[str]
     sections = [section for section in sections if section is not None]
     if with_publications:
         sections.append({"title": "Publications", "kind": "publications", "include": "all"})
-    return _with_unique_ids(sections)
+    return with_unique_ids(sections)
 
 
 def time_table_kind(title: str, items: list[dict[str, Any]]) -> str:
@@ -200,12 +199,3 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _with_unique_ids(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A second section with the same title gets the id `<slug>-2`, a third `<slug>-3`..."""
-    seen: Counter[str] = Counter()
-    for section in sections:
-        slug = slugify(section["title"])
-        seen[slug] += 1
-        if seen[slug] > 1:
-            section["id"] = f"{slug}-{seen[slug]}"
-    return sections

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 
 from cv_site.errors import Problem, UserError, format_loc
 from cv_site.load.bibtex import load_bibtex
+from cv_site.text.normalise import slugify
 from cv_site.schema import CvFile, NewsFile, Settings
 
 
@@ -59,3 +61,14 @@ def _shown(value: object) -> object:
 
 def user_error(path: Path, message: str, hint: str = "") -> UserError:
     return UserError([Problem(str(path), None, None, "", message, None, hint)])
+
+
+def with_unique_ids(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A second section with the same title gets the id `<slug>-2`, a third `<slug>-3`..."""
+    seen: Counter[str] = Counter()
+    for section in sections:
+        slug = slugify(section["title"])
+        seen[slug] += 1
+        if seen[slug] > 1:
+            section["id"] = f"{slug}-{seen[slug]}"
+    return sections

@@ -9,15 +9,14 @@ entry (and noted), and what has no place at all is noted with its value.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from cv_site.errors import Loc
+from cv_site.importers.imported import with_unique_ids
 from cv_site.importers.rendercv_papers import Papers
 from cv_site.importers.rendercv_read import PLACEHOLDER, Entry, RenderCvFile, lines, plain_text, section_title
 from cv_site.text.dates import parse_range
-from cv_site.text.normalise import slugify
 
 Section = dict[str, Any]
 # RenderCV's entry types, each with the keys only it has (how RenderCV tells them apart), in its order.
@@ -53,7 +52,7 @@ def cv_sections(file: RenderCvFile, papers: Papers) -> list[Section]:
                      "write `sections:`, then under it `education:` and its entries as a list (`- institution: ...`)")
         return []
     sections = [section for key, entries in raw.items() if (section := _section(file, str(key), entries, papers))]
-    return _with_unique_ids(sections)
+    return with_unique_ids(sections)
 
 
 def entry_type(entries: list[Any]) -> str | None:
@@ -292,12 +291,3 @@ def _compact(entry: Entry) -> Entry:
     return {key: value for key, value in entry.items() if value not in (None, "", [])}
 
 
-def _with_unique_ids(sections: list[Section]) -> list[Section]:
-    """A second section with the same title gets the id `<slug>-2`, a third `<slug>-3`..."""
-    seen: Counter[str] = Counter()
-    for section in sections:
-        slug = slugify(section["title"])
-        seen[slug] += 1
-        if seen[slug] > 1:
-            section["id"] = f"{slug}-{seen[slug]}"
-    return sections
