@@ -3,8 +3,8 @@ the PDF are made from (load -> views -> this)."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from cv_site.load.site import load_site
 from cv_site.views.site import site_view
@@ -17,15 +17,10 @@ def export_text(format_name: str, source: Path) -> str:
     view = site_view(site)
     if format_name == "jsonresume":
         from cv_site.site.jsonresume import resume_file
-        from cv_site.site.pages import base_parts
+        from cv_site.site.pages import base_parts, link_href
 
         site_url, base_path = base_parts(site.settings.url)
-
-        def href(target: str) -> str:
-            absolute = urlsplit(target).scheme or target.startswith(("#", "//"))
-            return target if absolute else base_path + target.lstrip("/")
-
-        return resume_file(view, site_url, href).decode()
+        return resume_file(view, site_url, functools.partial(link_href, base_path=base_path)).decode()
     from cv_site.exports.rendercv import rendercv_yaml
 
     return rendercv_yaml(view)

@@ -14,21 +14,24 @@ from json.decoder import scanstring
 from pathlib import Path
 from typing import Any
 
-from cv_site.errors import Loc, Problem, UserError, display_path, format_loc, show_value
+from cv_site.errors import Loc, Problem, UserError, display_path, show_value
+from cv_site.importers.reader import DataReader, Entry
 from cv_site.text.dates import DateError, PartialDate, parse_date
 
-Entry = dict[str, Any]
 DATE_HINT = "write an ISO 8601 date: 2020, 2020-09 or 2020-09-01"
 _FILE_HINT = "give the path of a JSON Resume (resume.json)"
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
 
-class ResumeFile:
+class ResumeFile(DataReader):
     """The JSON of one file, and the problems and notes found while reading it."""
 
+    TEXT_HINT = 'write it in quotes: "..."'
+    TEXTS_HINT = 'write "{key}": ["...", "..."]'
+
     def __init__(self, path: Path):
-        self.file = display_path(path)
+        super().__init__(display_path(path))
         self.source = _read_text(path, self.file)
         try:
             self.data = json.loads(self.source)
@@ -39,23 +42,10 @@ class ResumeFile:
         except RecursionError:
             raise UserError([Problem(self.file, None, None, "", "nested too deep to be a JSON Resume",
                                      hint="give the resume.json of a CV")]) from None
-        self.problems: list[Problem] = []
-        self.notes: list[str] = []
         if not isinstance(self.data, dict):
             self.problem((), 'expected a JSON Resume: an object ({"basics": {...}, "work": [...], ...})',
                          self.data, "a JSON Resume is one object whose keys are its sections")
             self.raise_problems()
-
-    def problem(self, loc: Loc, message: str, value: object = None, hint: str = "") -> None:
-        line, column = self._position(loc)
-        self.problems.append(Problem(self.file, line, column, format_loc(loc), message, value, hint))
-
-    def raise_problems(self) -> None:
-        if self.problems:
-            raise UserError(self.problems)
-
-    def note(self, loc: Loc, message: str) -> None:
-        self.notes.append(f"{format_loc(loc)}: {message}" if loc else message)
 
     def section(self, name: str) -> list[tuple[Loc, Entry]]:
         """The entries of a top-level list (with their key paths); the wrong ones are problems."""
@@ -77,30 +67,6 @@ class ResumeFile:
         self.problem(loc, "expected an object ({...})", value, "each entry is an object of keys and values")
         return None
 
-    def text(self, entry: Entry, loc: Loc, key: str) -> str:
-        """A text value, stripped; "" when it is absent or null."""
-        return self._text(entry.get(key), (*loc, key))
-
-    def texts(self, entry: Entry, loc: Loc, key: str) -> list[str]:
-        """A list of text values, the empty ones left out."""
-        value = entry.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem((*loc, key), "expected a list of text", value, f'write "{key}": ["...", "..."]')
-            return []
-        return [text for index, item in enumerate(value) if (text := self._text(item, (*loc, key, index)))]
-
-    def _text(self, value: Any, loc: Loc) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        if not isinstance(value, str):
-            self.problem(loc, "expected text", value, 'write it in quotes: "..."')
-            return ""
-        return value.strip()
-
     def date(self, entry: Entry, loc: Loc, key: str) -> PartialDate | None:
         text = self.text(entry, loc, key)
         if not text:
@@ -117,8 +83,7 @@ class ResumeFile:
             if key not in known:
                 self.note((*loc, key), f"not a key of JSON Resume 1.0.0; left out ({show_value(value)})")
 
-    def _position(self, loc: Loc) -> tuple[int | None, int | None]:
-        """(line, column) where the value at `loc` starts (None, None: not in the file)."""
+    def position(self, loc: Loc) -> tuple[int | None, int | None]:
         index = _value_start(self.source, loc)
         if index is None:
             return None, None

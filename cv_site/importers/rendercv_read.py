@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from cv_site.errors import Loc, Problem, UserError, display_path, format_loc, show_value
+from cv_site.errors import Loc, Problem, UserError, display_path, show_value
+from cv_site.importers.reader import DataReader, Entry
 from cv_site.load.textfile import decode_text
 from cv_site.load.yamlfile import parse_yaml
 from cv_site.text.dates import DateError, parse_range
 
-Entry = dict[str, Any]
 PLACEHOLDER = "—"
 FILE_HINT = "give a RenderCV input file: the YAML that `rendercv render` reads, which starts with `cv:`"
 # RenderCV's own reading of its Markdown (rendercv.renderer.templater.markdown_to_typst).
@@ -32,12 +31,16 @@ _SMALL_WORDS = frozenset("a and as at but by for from if in into like near nor o
                          "upon when with yet".split())
 
 
-class RenderCvFile:
+class RenderCvFile(DataReader):
     """The YAML of one file, and the problems and notes found while reading it."""
 
+    TEXT_HINT = "write it as text (quote it if it starts with a special character)"
+    TEXTS_MESSAGE = "expected a list of texts"
+    TEXTS_HINT = "write each as a list item under {key}: `- ...`"
+
     def __init__(self, path: Path):
+        super().__init__(display_path(path))
         self.path = path
-        self.file = display_path(path)
         if not path.is_file():
             raise UserError([Problem(self.file, None, None, "", "not a file", hint=FILE_HINT)])
         problems: list[Problem] = []
@@ -47,8 +50,6 @@ class RenderCvFile:
             raise UserError(problems + found)
         self.document = document
         self.data = document.data
-        self.problems: list[Problem] = []
-        self.notes: list[str] = []
         if not isinstance(self.data, dict) or "cv" not in self.data:
             shown = None if isinstance(self.data, dict) else self.data  # a mapping: its keys are the problem
             self.problem((), "expected a RenderCV input file: a mapping with a `cv:` key", shown, FILE_HINT)
@@ -57,33 +58,13 @@ class RenderCvFile:
         self.raise_problems()
         self.cv: Entry = self.data["cv"]
 
-    def problem(self, loc: Loc, message: str, value: object = None, hint: str = "") -> None:
-        line, column = self.document.position(loc)
-        self.problems.append(Problem(self.file, line, column, format_loc(loc), message, value, hint))
-
-    def raise_problems(self) -> None:
-        if self.problems:
-            raise UserError(self.problems)
-
-    def note(self, loc: Loc, message: str) -> None:
-        self.notes.append(f"{format_loc(loc)}: {message}" if loc else message)
+    def position(self, loc: Loc) -> tuple[int | None, int | None]:
+        return self.document.position(loc)
 
     def left_out(self, loc: Loc, value: object, why: str) -> None:
         self.note(loc, f"{why}; not imported ({show_value(value)})")
 
     # --- values ---------------------------------------------------------------------------------
-
-    def text(self, entry: Entry, loc: Loc, key: str) -> str:
-        """A text value, stripped; "" when it is absent or null (a number is text too)."""
-        return self.value_text(entry.get(key), (*loc, key))
-
-    def value_text(self, value: Any, loc: Loc) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.problem(loc, "expected text", value, "write it as text (quote it if it starts with a special character)")
-            return ""
-        return str(value).strip()
 
     def required(self, entry: Entry, loc: Loc, key: str, entry_type: str) -> str:
         """A text RenderCV's entry type needs: a placeholder, noted, when it is missing."""
@@ -92,16 +73,6 @@ class RenderCvFile:
             self.note((*loc, key), f"missing (RenderCV's {entry_type} needs it); {PLACEHOLDER!r} written in its place: "
                                    f"fill it in data/cv.yml")
         return text or PLACEHOLDER
-
-    def texts(self, entry: Entry, loc: Loc, key: str) -> list[str]:
-        """A list of texts, the empty ones left out."""
-        value = entry.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem((*loc, key), "expected a list of texts", value, f"write each as a list item under {key}: `- ...`")
-            return []
-        return [text for index, item in enumerate(value) if (text := self.value_text(item, (*loc, key, index)))]
 
     def dates(self, entry: Entry, loc: Loc) -> tuple[str | int | None, str | None]:
         """(the entry's date as cv-site writes it, None), or (None, its text) when cv-site cannot

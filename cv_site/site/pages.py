@@ -76,6 +76,14 @@ def base_parts(base_url: str) -> tuple[str, str]:
     return absolute, path
 
 
+def link_href(target: str, base_path: str) -> str:
+    """A link from the data as the site writes it: absolute URLs as they are, relative ones under
+    the base path."""
+    if target.startswith(("https://", "http://", "mailto:", "#", "//")) or urlsplit(target).scheme:
+        return target
+    return base_path + target.lstrip("/")
+
+
 def paper_slugs(publications: list[Publication]) -> dict[str, str]:
     """A URL-safe folder name for each BibTeX key, unique even on case-insensitive file systems."""
     slugs: dict[str, str] = {}
@@ -182,10 +190,7 @@ class SiteRender:
         return self.site_url + path.lstrip("/") if self.site_url else ""
 
     def href(self, target: str) -> str:
-        """A link from the data: absolute URLs as they are, relative ones under the base path."""
-        if target.startswith(("https://", "http://", "mailto:", "#", "//")) or urlsplit(target).scheme:
-            return target
-        return self.url(target)
+        return link_href(target, self.base_path)
 
     def asset(self, path: str) -> str:
         """A static file's URL with a content hash, so browsers may cache it for ever."""
